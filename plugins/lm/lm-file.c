@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lm-file.h"
+
+ssize_t lm_read_full(int fd, void *buf, size_t len)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = read(fd, (char *)buf + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (!n)
+			break;
+		done += n;
+	}
+	return done;
+}
+
+ssize_t lm_write_full(int fd, const void *buf, size_t len)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = write(fd, (const char *)buf + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		done += n;
+	}
+	return done;
+}
+
+int lm_atomic_open(struct lm_atomic *a, const char *path)
+{
+	memset(a, 0, sizeof(*a));
+	a->fd = -1;
+	if (!strcmp(path, "-")) {
+		a->fd = STDOUT_FILENO;
+		return 0;
+	}
+	a->path = strdup(path);
+	if (!a->path || asprintf(&a->tmp, "%s.tmp.XXXXXX", path) < 0) {
+		a->tmp = NULL;
+		lm_atomic_abort(a);
+		errno = ENOMEM;
+		return -1;
+	}
+	a->fd = mkstemp(a->tmp);
+	if (a->fd < 0) {
+		int err = errno;
+
+		free(a->tmp);
+		a->tmp = NULL;
+		lm_atomic_abort(a);
+		errno = err;
+		return -1;
+	}
+	/*
+	 * mkstemp's 0600 is kept on purpose: a controller state holds queue
+	 * addresses of a guest and should not be world-readable by default.
+	 */
+	return 0;
+}
+
+static void fsync_dir_of(const char *path)
+{
+	char *copy = strdup(path);
+	int dfd;
+
+	if (!copy)
+		return;
+	dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(copy);
+}
+
+int lm_atomic_commit(struct lm_atomic *a)
+{
+	int err = 0;
+
+	if (!a->tmp) {
+		/* stdout: a pipe cannot be fsync'ed, a regular file can. */
+		if (fsync(a->fd) && errno != EINVAL && errno != EROFS)
+			err = errno;
+		a->fd = -1;
+		goto out;
+	}
+	if (fsync(a->fd))
+		err = errno;
+	if (close(a->fd) && !err)
+		err = errno;
+	a->fd = -1;
+	if (!err && rename(a->tmp, a->path))
+		err = errno;
+	if (!err) {
+		fsync_dir_of(a->path);
+		free(a->tmp);
+		a->tmp = NULL;
+	}
+out:
+	lm_atomic_abort(a);
+	errno = err;
+	return err ? -1 : 0;
+}
+
+void lm_atomic_abort(struct lm_atomic *a)
+{
+	if (a->tmp) {
+		if (a->fd >= 0)
+			close(a->fd);
+		unlink(a->tmp);
+		free(a->tmp);
+		a->tmp = NULL;
+	}
+	a->fd = -1;
+	free(a->path);
+	a->path = NULL;
+}

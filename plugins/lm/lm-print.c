@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "lm-ctrl-state.h"
+#include "lm-print.h"
+#include "lm-profile.h"
+
+int lm_fmt_parse(const char *s)
+{
+	if (!strcmp(s, "normal"))
+		return LM_FMT_NORMAL;
+	if (!strcmp(s, "json"))
+		return LM_FMT_JSON;
+	return -1;
+}
+
+static void fmt_time(char *buf, size_t len, uint64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) ||
+	    !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, len, "%" PRIu64, t);
+}
+
+static void sq_attr_str(char *buf, size_t len, uint16_t a)
+{
+	snprintf(buf, len, "%s, priority %s",
+		 (a & LM_IOSQA_PC) ? "contiguous" : "not contiguous",
+		 lm_sq_prio_name(a));
+}
+
+static void cq_attr_str(char *buf, size_t len, uint32_t a)
+{
+	snprintf(buf, len, "%s, interrupts %s, slot-0 phase %u, vector %u",
+		 (a & LM_IOCQA_PC) ? "contiguous" : "not contiguous",
+		 (a & LM_IOCQA_IEN) ? "on" : "off",
+		 (a & LM_IOCQA_S0PT) ? 1 : 0, LM_IOCQA_IV(a));
+}
+
+/* ---- normal ---- */
+
+static void normal_container(FILE *f, const char *name,
+			     const struct lm_sf_hdr *h)
+{
+	char when[40];
+
+	fmt_time(when, sizeof(when), h->id.created);
+	fprintf(f, "State file          : %s\n", name);
+	fprintf(f, "Container version   : %u\n", h->version);
+	fprintf(f, "Profile             : %s\n", lm_profile_name(h->id.profile));
+	fprintf(f, "Source PCI vendor   : 0x%04x\n", h->id.vid);
+	fprintf(f, "Source CNTLID       : 0x%x\n", h->id.cntlid);
+	fprintf(f, "Source VF           : %u\n", h->id.vfn);
+	fprintf(f, "Model               : %s\n", h->id.mn);
+	fprintf(f, "Firmware            : %s\n", h->id.fr);
+	fprintf(f, "Serial              : %s\n", h->id.sn);
+	fprintf(f, "State format version: %u\n", h->id.csver);
+	fprintf(f, "Created             : %s\n", when);
+	fprintf(f, "Payload             : %" PRIu64 " bytes, CRC32C 0x%08x\n",
+		h->payload_len, h->payload_crc);
+}
+
+static void normal_state(FILE *f, const struct lm_ctrl_state *st)
+{
+	struct lm_sq_state sq;
+	struct lm_cq_state cq;
+	char attr[96];
+	unsigned int i;
+
+	fprintf(f, "Controller state\n");
+	fprintf(f, "  version           : %u\n", st->ver);
+	fprintf(f, "  attributes        : 0x%02x (%s)\n", st->csattr,
+		(st->csattr & LM_CSATTR_SUSPENDED) ? "suspended" : "running");
+	fprintf(f, "  NVMe part         : %" PRIu64 " bytes\n", st->nvme_len);
+	fprintf(f, "  vendor part       : %" PRIu64 " bytes\n", st->vendor_len);
+	if (!st->nvme_len)
+		return;
+	if (!st->nvme_decoded) {
+		fprintf(f, "NVMe controller state version %u: not decoded\n",
+			st->nvme_ver);
+		return;
+	}
+	fprintf(f, "NVMe controller state version %u: %u I/O SQs, %u I/O CQs\n",
+		st->nvme_ver, st->niosq, st->niocq);
+	for (i = 0; i < st->niosq; i++) {
+		lm_ctrl_state_sq(st, i, &sq);
+		sq_attr_str(attr, sizeof(attr), sq.attr);
+		fprintf(f, "  SQ %-5u cqid %-5u entries %-5u head %-5u tail %-5u prp1 0x%016" PRIx64 " attr 0x%04x (%s)\n",
+			sq.qid, sq.cqid, lm_queue_entries(sq.qsize), sq.head,
+			sq.tail, sq.prp1, sq.attr, attr);
+	}
+	for (i = 0; i < st->niocq; i++) {
+		lm_ctrl_state_cq(st, i, &cq);
+		cq_attr_str(attr, sizeof(attr), cq.attr);
+		fprintf(f, "  CQ %-5u            entries %-5u head %-5u tail %-5u prp1 0x%016" PRIx64 " attr 0x%08x (%s)\n",
+			cq.qid, lm_queue_entries(cq.qsize), cq.head, cq.tail,
+			cq.prp1, cq.attr, attr);
+	}
+}
+
+/* ---- json ---- */
+
+static void jadd_int(struct json_object *o, const char *k, int64_t v)
+{
+	json_object_object_add(o, k, json_object_new_int64(v));
+}
+
+static void jadd_str(struct json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, json_object_new_string(v));
+}
+
+static void jadd_hex(struct json_object *o, const char *k, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+	jadd_str(o, k, buf);
+}
+
+static struct json_object *json_container(const char *name,
+					  const struct lm_sf_hdr *h)
+{
+	struct json_object *o = json_object_new_object();
+	char when[40];
+
+	fmt_time(when, sizeof(when), h->id.created);
+	jadd_str(o, "file", name);
+	jadd_int(o, "container_version", h->version);
+	jadd_str(o, "profile", lm_profile_name(h->id.profile));
+	jadd_hex(o, "vid", h->id.vid);
+	jadd_int(o, "cntlid", h->id.cntlid);
+	jadd_int(o, "vf", h->id.vfn);
+	jadd_str(o, "model", h->id.mn);
+	jadd_str(o, "firmware", h->id.fr);
+	jadd_str(o, "serial", h->id.sn);
+	jadd_int(o, "state_format_version", h->id.csver);
+	jadd_str(o, "created", when);
+	jadd_int(o, "payload_bytes", h->payload_len);
+	jadd_hex(o, "payload_crc32c", h->payload_crc);
+	return o;
+}
+
+static struct json_object *json_state(const struct lm_ctrl_state *st)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *nvme, *arr, *q;
+	struct lm_sq_state sq;
+	struct lm_cq_state cq;
+	unsigned int i;
+
+	jadd_int(o, "version", st->ver);
+	jadd_hex(o, "csattr", st->csattr);
+	json_object_object_add(o, "suspended",
+		json_object_new_boolean(st->csattr & LM_CSATTR_SUSPENDED));
+	jadd_int(o, "nvme_bytes", st->nvme_len);
+	jadd_int(o, "vendor_bytes", st->vendor_len);
+	if (!st->nvme_len)
+		return o;
+
+	nvme = json_object_new_object();
+	jadd_int(nvme, "version", st->nvme_ver);
+	json_object_object_add(nvme, "decoded",
+			       json_object_new_boolean(st->nvme_decoded));
+	json_object_object_add(o, "nvme", nvme);
+	if (!st->nvme_decoded)
+		return o;
+
+	arr = json_object_new_array();
+	for (i = 0; i < st->niosq; i++) {
+		lm_ctrl_state_sq(st, i, &sq);
+		q = json_object_new_object();
+		jadd_int(q, "qid", sq.qid);
+		jadd_int(q, "cqid", sq.cqid);
+		jadd_int(q, "qsize", sq.qsize);
+		jadd_int(q, "entries", lm_queue_entries(sq.qsize));
+		jadd_int(q, "head", sq.head);
+		jadd_int(q, "tail", sq.tail);
+		jadd_hex(q, "prp1", sq.prp1);
+		jadd_hex(q, "attributes", sq.attr);
+		json_object_object_add(q, "contiguous",
+			json_object_new_boolean(sq.attr & LM_IOSQA_PC));
+		jadd_str(q, "priority", lm_sq_prio_name(sq.attr));
+		json_object_array_add(arr, q);
+	}
+	json_object_object_add(nvme, "sqs", arr);
+
+	arr = json_object_new_array();
+	for (i = 0; i < st->niocq; i++) {
+		lm_ctrl_state_cq(st, i, &cq);
+		q = json_object_new_object();
+		jadd_int(q, "qid", cq.qid);
+		jadd_int(q, "qsize", cq.qsize);
+		jadd_int(q, "entries", lm_queue_entries(cq.qsize));
+		jadd_int(q, "head", cq.head);
+		jadd_int(q, "tail", cq.tail);
+		jadd_hex(q, "prp1", cq.prp1);
+		jadd_hex(q, "attributes", cq.attr);
+		json_object_object_add(q, "contiguous",
+			json_object_new_boolean(cq.attr & LM_IOCQA_PC));
+		json_object_object_add(q, "interrupts",
+			json_object_new_boolean(cq.attr & LM_IOCQA_IEN));
+		jadd_int(q, "slot0_phase", (cq.attr & LM_IOCQA_S0PT) ? 1 : 0);
+		jadd_int(q, "vector", LM_IOCQA_IV(cq.attr));
+		json_object_array_add(arr, q);
+	}
+	json_object_object_add(nvme, "cqs", arr);
+	return o;
+}
+
+int lm_print_state(FILE *f, enum lm_fmt fmt, const char *name,
+		   const struct lm_sf_hdr *h, const void *payload, size_t len,
+		   char *err, size_t errlen)
+{
+	struct json_object *root = NULL;
+	struct lm_ctrl_state st;
+	char problem[256] = "";
+	bool tp4159 = !h || h->id.profile == LM_PROFILE_TP4159;
+	int ret = 0, nproblems = 0;
+
+	if (tp4159) {
+		ret = lm_ctrl_state_parse(payload, len, &st, err, errlen);
+		if (!ret)
+			nproblems = lm_ctrl_state_check_queues(&st, problem,
+							       sizeof(problem));
+	}
+
+	if (fmt == LM_FMT_JSON) {
+		root = json_object_new_object();
+		if (h)
+			json_object_object_add(root, "container",
+					       json_container(name, h));
+		else
+			jadd_str(root, "file", name);
+		if (tp4159 && !ret) {
+			json_object_object_add(root, "state", json_state(&st));
+			jadd_str(root, "queue_check",
+				 nproblems ? problem : "ok");
+		} else if (!tp4159) {
+			jadd_str(root, "state", "opaque (vendor profile)");
+		}
+		fprintf(f, "%s\n", json_object_to_json_string_ext(root,
+			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(root);
+		return ret;
+	}
+
+	if (h)
+		normal_container(f, name, h);
+	else
+		fprintf(f, "State file          : %s (bare controller state)\n",
+			name);
+	if (!tp4159) {
+		fprintf(f, "Controller state    : opaque (vendor profile), %zu bytes\n",
+			len);
+		return 0;
+	}
+	if (ret)
+		return ret;
+	normal_state(f, &st);
+	fprintf(f, "Queue check         : %s\n", nproblems ? problem : "ok");
+	return 0;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Human and JSON output of saved controller states. */
+#ifndef LM_PRINT_H
+#define LM_PRINT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "lm-state-file.h"
+
+enum lm_fmt {
+	LM_FMT_NORMAL,
+	LM_FMT_JSON,
+};
+
+/* Returns the format, or -1 for a name that is neither. */
+int lm_fmt_parse(const char *s);
+
+/*
+ * Decode a controller state for a reader. h is the container header, or
+ * NULL for a bare state. Returns 0, or -EINVAL with the problem in err when
+ * the state cannot be decoded (what could be decoded is still printed).
+ */
+int lm_print_state(FILE *f, enum lm_fmt fmt, const char *name,
+		   const struct lm_sf_hdr *h, const void *payload, size_t len,
+		   char *err, size_t errlen);
+
+#endif /* LM_PRINT_H */

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdlib.h>
+
+#include "lm-ranges.h"
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap = *cap ? *cap : 64;
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	np = realloc(*p, ncap * elem);
+	if (!np)
+		return -ENOMEM;
+	*p = np;
+	*cap = ncap;
+	return 0;
+}
+
+int lm_changes_add(struct lm_changes *c, uint32_t nsid, uint64_t slba,
+		   uint64_t nlb)
+{
+	if (!nlb)
+		return 0;
+	/* A range that would run past the last LBA ends there. */
+	if (slba + nlb < slba)
+		nlb = UINT64_MAX - slba;
+	if (grow((void **)&c->r, &c->cap, c->n + 1, sizeof(*c->r)))
+		return -ENOMEM;
+	c->r[c->n++] = (struct lm_range){ .nsid = nsid, .slba = slba, .nlb = nlb };
+	return 0;
+}
+
+bool lm_changes_is_all(const struct lm_changes *c, uint32_t nsid)
+{
+	size_t i;
+
+	for (i = 0; i < c->nall; i++)
+		if (c->all[i] == nsid)
+			return true;
+	return false;
+}
+
+int lm_changes_add_all(struct lm_changes *c, uint32_t nsid)
+{
+	if (lm_changes_is_all(c, nsid))
+		return 0;
+	if (grow((void **)&c->all, &c->capall, c->nall + 1, sizeof(*c->all)))
+		return -ENOMEM;
+	c->all[c->nall++] = nsid;
+	return 0;
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct lm_range *x = a, *y = b;
+
+	if (x->nsid != y->nsid)
+		return x->nsid < y->nsid ? -1 : 1;
+	if (x->slba != y->slba)
+		return x->slba < y->slba ? -1 : 1;
+	return 0;
+}
+
+void lm_changes_coalesce(struct lm_changes *c)
+{
+	struct lm_range *out;
+	size_t i, n = 0;
+	uint64_t end;
+
+	qsort(c->r, c->n, sizeof(*c->r), range_cmp);
+	for (i = 0; i < c->n; i++) {
+		/* A whole-namespace change makes its single ranges moot. */
+		if (lm_changes_is_all(c, c->r[i].nsid))
+			continue;
+		out = n ? &c->r[n - 1] : NULL;
+		if (out && out->nsid == c->r[i].nsid &&
+		    c->r[i].slba <= out->slba + out->nlb) {
+			end = c->r[i].slba + c->r[i].nlb;
+			if (end > out->slba + out->nlb)
+				out->nlb = end - out->slba;
+			continue;
+		}
+		c->r[n++] = c->r[i];
+	}
+	c->n = n;
+}
+
+uint64_t lm_changes_blocks(const struct lm_changes *c)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		sum += c->r[i].nlb;
+	return sum;
+}
+
+void lm_changes_clear(struct lm_changes *c)
+{
+	c->n = 0;
+	c->nall = 0;
+}
+
+void lm_changes_free(struct lm_changes *c)
+{
+	free(c->r);
+	free(c->all);
+	*c = (struct lm_changes){ 0 };
+}
