@@ -139,6 +139,12 @@ static int lm_state_show(int argc, char **argv, struct command *cmd,
 
 	ret = lm_print_state(stdout, fmt, path, cfg.raw ? NULL : &h, payload,
 			     len, err, sizeof(err));
+	if (ret && cfg.raw && len >= LM_SF_MAGIC_LEN &&
+	    !memcmp(payload, LM_SF_MAGIC, LM_SF_MAGIC_LEN)) {
+		fprintf(stderr, "state-show: %s is an nvme-lm state file, not a bare state: drop --raw\n",
+			path);
+		return ret;
+	}
 	if (ret) {
 		fprintf(stderr, "state-show: %s: %s\n", path, err);
 		return ret;

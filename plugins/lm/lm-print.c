@@ -223,13 +223,15 @@ int lm_print_state(FILE *f, enum lm_fmt fmt, const char *name,
 	struct lm_ctrl_state st;
 	char problem[256] = "";
 	bool tp4159 = !h || h->id.profile == LM_PROFILE_TP4159;
-	int ret = 0, nproblems = 0;
+	int ret, nproblems = 0;
 
+	/* Nothing is printed for a state that does not decode. */
 	if (tp4159) {
 		ret = lm_ctrl_state_parse(payload, len, &st, err, errlen);
-		if (!ret)
-			nproblems = lm_ctrl_state_check_queues(&st, problem,
-							       sizeof(problem));
+		if (ret)
+			return ret;
+		nproblems = lm_ctrl_state_check_queues(&st, problem,
+						       sizeof(problem));
 	}
 
 	if (fmt == LM_FMT_JSON) {
@@ -239,17 +241,17 @@ int lm_print_state(FILE *f, enum lm_fmt fmt, const char *name,
 					       json_container(name, h));
 		else
 			jadd_str(root, "file", name);
-		if (tp4159 && !ret) {
+		if (tp4159) {
 			json_object_object_add(root, "state", json_state(&st));
 			jadd_str(root, "queue_check",
 				 nproblems ? problem : "ok");
-		} else if (!tp4159) {
+		} else {
 			jadd_str(root, "state", "opaque (vendor profile)");
 		}
 		fprintf(f, "%s\n", json_object_to_json_string_ext(root,
 			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(root);
-		return ret;
+		return 0;
 	}
 
 	if (h)
@@ -262,8 +264,6 @@ int lm_print_state(FILE *f, enum lm_fmt fmt, const char *name,
 			len);
 		return 0;
 	}
-	if (ret)
-		return ret;
 	normal_state(f, &st);
 	fprintf(f, "Queue check         : %s\n", nproblems ? problem : "ok");
 	return 0;

@@ -10,6 +10,7 @@
  * identity is fixed so that decoded output is reproducible.
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
