@@ -9,6 +9,7 @@ BUILD		?= build
 PREFIX		?= /usr/local
 DESTDIR		?=
 NVME_CLI_SRC	?=
+NVME_LM_OVERWRITE ?= 0
 CC		?= cc
 export BUILD NVME_CLI_SRC
 
@@ -25,17 +26,20 @@ UNIT_CFLAGS	:= -std=gnu11 -g -O1 -Wall -Wextra -Werror -D_GNU_SOURCE \
 UNIT_LDLIBS	:= -ljson-c
 UNIT_DIR	:= $(BUILD)/unit
 
-.PHONY: all nvme check check-unit check-lint tools install clean distclean
+.PHONY: all deps nvme check check-unit check-lint tools install clean distclean
 
 all: nvme
+
+deps:
+	@scripts/install-deps check
 
 nvme:
 	@scripts/build-nvme
 
-$(UNIT_DIR)/%: tests/unit/%.c $(CORE_SRCS) $(wildcard $(LM)/*.h) tests/lib/state-build.c tests/unit/unit.h | $(UNIT_DIR)
+$(UNIT_DIR)/%: tests/unit/%.c $(CORE_SRCS) $(wildcard $(LM)/*.h) tests/lib/state-build.c tests/unit/unit.h | $(UNIT_DIR) deps
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) tests/lib/state-build.c $(UNIT_LDLIBS)
 
-$(UNIT_DIR)/tools/%: tests/tools/%.c $(CORE_SRCS) $(wildcard $(LM)/*.h) tests/lib/state-build.c | $(UNIT_DIR)
+$(UNIT_DIR)/tools/%: tests/tools/%.c $(CORE_SRCS) $(wildcard $(LM)/*.h) tests/lib/state-build.c | $(UNIT_DIR) deps
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) tests/lib/state-build.c $(UNIT_LDLIBS)
 
@@ -45,17 +49,16 @@ $(UNIT_DIR):
 tools: $(addprefix $(UNIT_DIR)/tools/,$(TOOLS))
 
 check-unit: $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))
-	@scripts/install-deps build
 	@tests/run-unit $^
 
 check-lint: nvme
 	@tests/lint
 
-check: nvme check-unit check-lint tools
+check: deps nvme check-unit check-lint tools
 	@tests/check
 
 install: nvme
-	@scripts/install-nvme "$(BUILD)/nvme" "$(DESTDIR)" "$(PREFIX)"
+	@NVME_LM_OVERWRITE=$(NVME_LM_OVERWRITE) scripts/install-nvme "$(BUILD)/nvme" "$(DESTDIR)" "$(PREFIX)"
 
 clean:
 	rm -rf $(UNIT_DIR) $(BUILD)/meson $(BUILD)/nvme tests/results
