@@ -5,7 +5,7 @@
 #   make install       install the binary (PREFIX, DESTDIR)
 # NVME_CLI_SRC=DIR builds against that nvme-cli tree instead of Debian's.
 
-BUILD		?= build
+BUILD		?= $(CURDIR)/build
 PREFIX		?= /usr/local
 DESTDIR		?=
 NVME_CLI_SRC	?=
