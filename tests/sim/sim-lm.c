@@ -1,0 +1,617 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#define _GNU_SOURCE
+/*
+ * The live-migration side of the device: controller state, suspend and
+ * resume, the controller data queue and change logging, and the vendor
+ * profile's opcodes.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+
+#include "sim.h"
+
+#define HDR_LEN		48
+#define NVME_HDR_LEN	8
+#define QENT_LEN	24
+#define CDQ_ENTRY_LEN	32
+#define MAX_STATE	(1ull << 30)
+
+#define ESA_FIRST	1
+#define ESA_STOPPED	2
+#define ESA_SUSPENDED	3
+#define ESA_FULL	7
+#define LBACIR_RANGE	0
+#define LBACIR_NONE	2
+
+static void w16(uint8_t *p, uint16_t v) { p[0] = v; p[1] = v >> 8; }
+static void w32(uint8_t *p, uint32_t v) { w16(p, v); w16(p + 2, v >> 16); }
+static void w64(uint8_t *p, uint64_t v) { w32(p, v); w32(p + 4, v >> 32); }
+static uint16_t r16(const uint8_t *p) { return p[0] | p[1] << 8; }
+static uint32_t r32(const uint8_t *p) { return r16(p) | (uint32_t)r16(p + 2) << 16; }
+static uint64_t r64(const uint8_t *p) { return r32(p) | (uint64_t)r32(p + 4) << 32; }
+
+bool sim_is_lm_opcode(uint8_t opc)
+{
+	return opc == 0x3d || opc == 0x3e || opc == 0x41 || opc == 0x42 ||
+	       opc == 0x45;
+}
+
+/* The vendor part a controller starts with: reproducible, and its own. */
+static void vendor_pattern(struct sim_ctrl *ctrl, uint8_t *p, uint64_t len)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ull ^ (uint64_t)ctrl->pf->idx << 32 ^
+		     ctrl->cntlid;
+	uint64_t i;
+
+	for (i = 0; i < len; i += 8) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		memcpy(p + i, &x, len - i < 8 ? len - i : 8);
+	}
+}
+
+void sim_ctrl_init_state(struct sim_ctrl *ctrl)
+{
+	struct sim_pf *pf = ctrl->pf;
+	unsigned int i, n = ctrl->index ? pf->queues : 0;
+
+	ctrl->nsq = ctrl->ncq = n;
+	for (i = 0; i < n; i++) {
+		uint64_t base = 0x100000000ull + ((uint64_t)ctrl->cntlid << 24) +
+				((uint64_t)(i + 1) << 16);
+
+		ctrl->sq[i] = (struct sim_sq){ .prp1 = base, .qsize = 63,
+			.qid = i + 1, .cqid = i + 1, .attr = 1 };
+		ctrl->cq[i] = (struct sim_cq){ .prp1 = base + 0x8000,
+			.qsize = 63, .qid = i + 1,
+			.attr = 0x3 | (uint32_t)(i + 1) << 16 };
+	}
+	free(ctrl->vendor);
+	ctrl->vendor = NULL;
+	ctrl->vendor_len = ctrl->index ? pf->vendor_state : 0;
+}
+
+static uint64_t state_len(const struct sim_ctrl *ctrl)
+{
+	return HDR_LEN + NVME_HDR_LEN +
+	       (uint64_t)QENT_LEN * (ctrl->nsq + ctrl->ncq) + ctrl->vendor_len;
+}
+
+static int snapshot(struct sim_ctrl *ctrl)
+{
+	uint64_t nvme = NVME_HDR_LEN + (uint64_t)QENT_LEN * (ctrl->nsq + ctrl->ncq);
+	uint64_t len = state_len(ctrl);
+	uint8_t *b, *q;
+	unsigned int i;
+
+	b = calloc(1, len);
+	if (!b)
+		return -ENOMEM;
+	w16(b, 0);
+	b[2] = ctrl->state == SIM_SUSPENDED ? 1 : 0;
+	w64(b + 16, nvme / 4);
+	w64(b + 32, ctrl->vendor_len / 4);
+	q = b + HDR_LEN;
+	w16(q, 0);
+	w16(q + 2, ctrl->nsq);
+	w16(q + 4, ctrl->ncq);
+	q += NVME_HDR_LEN;
+	for (i = 0; i < ctrl->nsq; i++, q += QENT_LEN) {
+		const struct sim_sq *sq = &ctrl->sq[i];
+
+		w64(q, sq->prp1);
+		w16(q + 8, sq->qsize);
+		w16(q + 10, sq->qid);
+		w16(q + 12, sq->cqid);
+		w16(q + 14, sq->attr);
+		w16(q + 16, sq->head);
+		w16(q + 18, sq->tail);
+	}
+	for (i = 0; i < ctrl->ncq; i++, q += QENT_LEN) {
+		const struct sim_cq *cq = &ctrl->cq[i];
+
+		w64(q, cq->prp1);
+		w16(q + 8, cq->qsize);
+		w16(q + 10, cq->qid);
+		w16(q + 12, cq->head);
+		w16(q + 14, cq->tail);
+		w32(q + 16, cq->attr);
+	}
+	if (ctrl->vendor)
+		memcpy(q, ctrl->vendor, ctrl->vendor_len);
+	else
+		vendor_pattern(ctrl, q, ctrl->vendor_len);
+	free(ctrl->snap);
+	ctrl->snap = b;
+	ctrl->snap_len = len;
+	return 0;
+}
+
+static void drop_transfers(struct sim_ctrl *ctrl)
+{
+	free(ctrl->snap);
+	ctrl->snap = NULL;
+	ctrl->snap_len = 0;
+	free(ctrl->in);
+	ctrl->in = NULL;
+	ctrl->in_len = ctrl->in_next = 0;
+}
+
+/*
+ * Check a complete state blob and, if it adds up, make it the controller's.
+ * Every size and queue identifier must agree; nothing is changed otherwise.
+ */
+static uint32_t load_state(struct sim_ctrl *ctrl, const uint8_t *b, uint64_t len)
+{
+	uint64_t nvme, vendor, want;
+	const uint8_t *q;
+	struct sim_sq sq[SIM_MAX_Q];
+	struct sim_cq cq[SIM_MAX_Q];
+	unsigned int nsq, ncq, i, j;
+	uint8_t *vcopy = NULL;
+	bool found;
+
+	if (len < HDR_LEN || r16(b) != 0 || r64(b + 24) || r64(b + 40))
+		return SIM_INVALID_FIELD;
+	nvme = r64(b + 16) * 4;
+	vendor = r64(b + 32) * 4;
+	if (nvme > MAX_STATE || vendor > MAX_STATE ||
+	    HDR_LEN + nvme + vendor != len || nvme < NVME_HDR_LEN)
+		return SIM_INVALID_FIELD;
+	q = b + HDR_LEN;
+	nsq = r16(q + 2);
+	ncq = r16(q + 4);
+	if (r16(q) != 0 || nsq > SIM_MAX_Q || ncq > SIM_MAX_Q ||
+	    NVME_HDR_LEN + (uint64_t)QENT_LEN * (nsq + ncq) != nvme)
+		return SIM_INVALID_FIELD;
+	q += NVME_HDR_LEN;
+	for (i = 0; i < nsq; i++, q += QENT_LEN)
+		sq[i] = (struct sim_sq){ .prp1 = r64(q), .qsize = r16(q + 8),
+			.qid = r16(q + 10), .cqid = r16(q + 12),
+			.attr = r16(q + 14), .head = r16(q + 16),
+			.tail = r16(q + 18) };
+	for (i = 0; i < ncq; i++, q += QENT_LEN)
+		cq[i] = (struct sim_cq){ .prp1 = r64(q), .qsize = r16(q + 8),
+			.qid = r16(q + 10), .head = r16(q + 12),
+			.tail = r16(q + 14), .attr = r32(q + 16) };
+	for (i = 0; i < ncq; i++) {
+		if (!cq[i].qid || cq[i].qid >= ctrl->nvq ||
+		    cq[i].head > cq[i].qsize || cq[i].tail > cq[i].qsize)
+			return SIM_INVALID_FIELD;
+		for (j = 0; j < i; j++)
+			if (cq[j].qid == cq[i].qid)
+				return SIM_INVALID_FIELD;
+	}
+	for (i = 0; i < nsq; i++) {
+		if (!sq[i].qid || sq[i].qid >= ctrl->nvq ||
+		    sq[i].head > sq[i].qsize || sq[i].tail > sq[i].qsize)
+			return SIM_INVALID_FIELD;
+		for (j = 0; j < i; j++)
+			if (sq[j].qid == sq[i].qid)
+				return SIM_INVALID_FIELD;
+		for (j = 0, found = false; j < ncq && !found; j++)
+			found = cq[j].qid == sq[i].cqid;
+		if (!found)
+			return SIM_INVALID_FIELD;
+	}
+	want = HDR_LEN + nvme;
+	if (vendor) {
+		vcopy = malloc(vendor);
+		if (!vcopy)
+			return SIM_INTERNAL;
+		memcpy(vcopy, b + want, vendor);
+	}
+	ctrl->nsq = nsq;
+	ctrl->ncq = ncq;
+	memcpy(ctrl->sq, sq, sizeof(sq[0]) * nsq);
+	memcpy(ctrl->cq, cq, sizeof(cq[0]) * ncq);
+	free(ctrl->vendor);
+	ctrl->vendor = vcopy;
+	ctrl->vendor_len = vendor;
+	return SIM_OK;
+}
+
+/* ---- the controller data queue ---- */
+
+static struct sim_cdq *cdq_by_id(struct sim_pf *pf, uint16_t id)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIM_MAX_CDQ; i++)
+		if (pf->cdq[i].used && pf->cdq[i].id == id)
+			return &pf->cdq[i];
+	return NULL;
+}
+
+static struct sim_cdq *cdq_of(struct sim_ctrl *ctrl)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIM_MAX_CDQ; i++)
+		if (ctrl->pf->cdq[i].used && ctrl->pf->cdq[i].logged == ctrl)
+			return &ctrl->pf->cdq[i];
+	return NULL;
+}
+
+static uint32_t cdq_used(const struct sim_cdq *q)
+{
+	return (q->tail + q->entries - q->head) % q->entries;
+}
+
+/*
+ * Write one entry into the host's memory, attribute byte last, the way a
+ * device's DMA makes a whole entry visible only when its phase flips. A
+ * process that is gone breaks the queue for good.
+ */
+static int cdq_write(struct sim_cdq *q, uint32_t nsid, uint64_t slba,
+		     uint32_t nlb0, uint8_t esa, uint8_t lbacir)
+{
+	uint8_t e[CDQ_ENTRY_LEN] = { 0 };
+	struct iovec local, remote;
+	uint64_t at = q->addr + (uint64_t)q->tail * CDQ_ENTRY_LEN;
+
+	if (q->broken)
+		return -EFAULT;
+	w32(e, nsid);
+	w32(e + 4, nlb0);
+	w64(e + 8, slba);
+	e[31] = q->phase | esa << 1 | lbacir << 6;
+	local = (struct iovec){ e, 31 };
+	remote = (struct iovec){ (void *)(uintptr_t)at, 31 };
+	if (process_vm_writev(q->pid, &local, 1, &remote, 1, 0) != 31)
+		goto broken;
+	local = (struct iovec){ e + 31, 1 };
+	remote = (struct iovec){ (void *)(uintptr_t)(at + 31), 1 };
+	if (process_vm_writev(q->pid, &local, 1, &remote, 1, 0) != 1)
+		goto broken;
+	if (++q->tail == q->entries) {
+		q->tail = 0;
+		q->phase ^= 1;
+	}
+	return 0;
+broken:
+	q->broken = true;
+	q->logging = false;
+	return -EFAULT;
+}
+
+/* Post an entry; the last free slot is kept for the "queue full" entry. */
+static void cdq_post(struct sim_cdq *q, uint32_t nsid, uint64_t slba,
+		     uint32_t nlb0, uint8_t esa, uint8_t lbacir)
+{
+	uint32_t used = cdq_used(q);
+
+	if (used >= q->entries - 1)
+		return;
+	if (used == q->entries - 2 && esa == 0) {
+		cdq_write(q, 0, 0, 0, ESA_FULL, LBACIR_NONE);
+		q->logging = false;
+		return;
+	}
+	cdq_write(q, nsid, slba, nlb0, esa, lbacir);
+}
+
+void sim_cdq_log_write(struct sim_ctrl *ctrl, uint32_t nsid, uint64_t slba,
+		       uint32_t nlb)
+{
+	struct sim_cdq *q = cdq_of(ctrl);
+
+	if (q && q->logging && nlb)
+		cdq_post(q, nsid, slba, nlb - 1, 0, LBACIR_RANGE);
+}
+
+static void cdq_delete(struct sim_cdq *q)
+{
+	memset(q, 0, sizeof(*q));
+}
+
+static uint32_t cdq_cmd(struct sim_pf *pf, struct sim_cmd *c)
+{
+	uint8_t sel = c->cdw10 & 0xff, qt = (c->cdw10 >> 16) & 0xff;
+	struct sim_ctrl *ctrl;
+	struct sim_cdq *q = NULL;
+	unsigned int i, total = 0;
+	uint32_t entries;
+
+	if (sel == 1) {
+		q = cdq_by_id(pf, c->cdw11 & 0xffff);
+		if (!q)
+			return SIM_INVALID_CDQ;
+		cdq_delete(q);
+		return SIM_OK;
+	}
+	if (sel != 0 || qt != 0 || !(c->cdw11 & 1))
+		return SIM_INVALID_FIELD;
+	ctrl = sim_ctrl_by_cntlid(pf, c->cdw11 >> 16);
+	if (!ctrl || !ctrl->index)
+		return SIM_INVALID_CTRL_ID;
+	entries = (uint64_t)c->cdw12 * 4 / CDQ_ENTRY_LEN;
+	if (entries < 4 || !c->addr || (uint64_t)c->cdw12 * 4 > c->data_len)
+		return SIM_INVALID_FIELD;
+	for (i = 0; i < SIM_MAX_CDQ; i++) {
+		if (pf->cdq[i].used)
+			total++;
+		else if (!q)
+			q = &pf->cdq[i];
+	}
+	/* One user data migration queue per controller (MCUDMQ = 1). */
+	if (cdq_of(ctrl) || !q || total >= SIM_MAX_CDQ)
+		return SIM_NO_RESOURCES;
+	*q = (struct sim_cdq){ .used = true, .id = pf->next_cdqid++,
+		.logged = ctrl, .pid = c->pid, .addr = c->addr,
+		.entries = entries, .phase = 1 };
+	if (!pf->next_cdqid)
+		pf->next_cdqid = 1;
+	c->result = q->id;
+	return SIM_OK;
+}
+
+static uint32_t track_send(struct sim_pf *pf, struct sim_cmd *c)
+{
+	uint8_t sel = c->cdw10 & 0xff, lact = (c->cdw10 >> 16) & 0xf;
+	struct sim_cdq *q;
+
+	if (sel != 0)
+		return SIM_INVALID_FIELD;	/* no host memory tracking */
+	q = cdq_by_id(pf, c->cdw11 & 0xffff);
+	if (!q || q->broken)
+		return SIM_INVALID_CDQ;
+	switch (lact) {
+	case 1:
+		if (cdq_used(q) >= q->entries - 2)
+			return SIM_CDQ_FULL;
+		if (q->logged->state == SIM_SUSPENDED)
+			return SIM_CTRL_SUSPENDED;
+		q->logging = true;
+		cdq_post(q, 0, 0, 0, ESA_FIRST, LBACIR_NONE);
+		return SIM_OK;
+	case 0:
+		if (q->logging)
+			cdq_post(q, 0, 0, 0, ESA_STOPPED, LBACIR_NONE);
+		q->logging = false;
+		return SIM_OK;
+	default:
+		return SIM_INVALID_FIELD;
+	}
+}
+
+uint32_t sim_cdq_get_feature(struct sim_cmd *c)
+{
+	struct sim_cdq *q = cdq_by_id(c->ctrl->pf, c->cdw11 & 0xffff);
+
+	if (!q)
+		return SIM_INVALID_CDQ;
+	if (c->data_len < 8)
+		return SIM_INVALID_FIELD;
+	w32(c->data, q->head);
+	w32(c->data + 4, q->tpt);
+	c->out_len = 8;
+	return SIM_OK;
+}
+
+uint32_t sim_cdq_set_feature(struct sim_cmd *c)
+{
+	struct sim_cdq *q = cdq_by_id(c->ctrl->pf, c->cdw11 & 0xffff);
+
+	if (!q)
+		return SIM_INVALID_CDQ;
+	if (c->cdw12 >= q->entries)
+		return SIM_INVALID_FIELD;
+	q->head = c->cdw12;
+	q->etpt = c->cdw11 >> 31;
+	q->tpt = c->cdw13;
+	return SIM_OK;
+}
+
+/* ---- suspend, resume, state ---- */
+
+static struct sim_ctrl *vf_by_cntlid(struct sim_pf *pf, uint16_t cntlid)
+{
+	struct sim_ctrl *ctrl = sim_ctrl_by_cntlid(pf, cntlid);
+
+	/* A PF cannot migrate itself. */
+	return ctrl && ctrl->index ? ctrl : NULL;
+}
+
+static uint32_t suspend(struct sim_ctrl *ctrl, uint8_t stype, bool dudmq)
+{
+	struct sim_cdq *q = cdq_of(ctrl);
+
+	if (stype > 1)
+		return SIM_INVALID_FIELD;
+	if (stype == 0)
+		return SIM_OK;		/* notification: nothing to stop yet */
+	if (ctrl->state == SIM_SUSPENDED)
+		return SIM_CTRL_SUSPENDED;
+	ctrl->state = SIM_SUSPENDED;
+	ctrl->ever_suspended = true;
+	if (q && q->logging) {
+		cdq_post(q, 0, 0, 0, ESA_SUSPENDED, LBACIR_NONE);
+		q->logging = false;
+	}
+	if (q && dudmq)
+		cdq_delete(q);
+	return SIM_OK;
+}
+
+static uint32_t resume(struct sim_ctrl *ctrl)
+{
+	if (ctrl->state != SIM_SUSPENDED)
+		return SIM_CTRL_NOT_SUSPENDED;
+	ctrl->state = SIM_RUNNING;
+	drop_transfers(ctrl);
+	return SIM_OK;
+}
+
+static uint32_t get_state(struct sim_ctrl *ctrl, struct sim_cmd *c)
+{
+	uint64_t off = c->cdw12 | (uint64_t)c->cdw13 << 32;
+	uint64_t len = ((uint64_t)c->cdw15 + 1) * 4, n;
+
+	if (ctrl->state != SIM_SUSPENDED)
+		return SIM_CTRL_NOT_SUSPENDED;
+	if (((c->cdw10 >> 16) & 0xff) != 0 || len != c->data_len)
+		return SIM_INVALID_FIELD;
+	if (!ctrl->snap || off == 0)
+		if (snapshot(ctrl))
+			return SIM_INTERNAL;
+	if (off >= ctrl->snap_len)
+		return SIM_INVALID_FIELD;
+	n = ctrl->snap_len - off < len ? ctrl->snap_len - off : len;
+	memset(c->data, 0, len);
+	memcpy(c->data, ctrl->snap + off, n);
+	c->out_len = len;
+	c->result = 1;		/* CSUP: the controller is suspended */
+	return SIM_OK;
+}
+
+static uint32_t set_state(struct sim_ctrl *ctrl, struct sim_cmd *c)
+{
+	uint8_t seq = (c->cdw10 >> 16) & 0x3;
+	uint64_t off = c->cdw12 | (uint64_t)c->cdw13 << 32;
+	uint64_t len = (uint64_t)c->cdw15 * 4, total;
+	uint32_t st;
+
+	if (ctrl->state != SIM_SUSPENDED)
+		return SIM_CTRL_NOT_SUSPENDED;
+	if (!len || len != c->data_len || ((c->cdw11 >> 16) & 0xffff))
+		return SIM_INVALID_FIELD;
+	if (seq == 1 || seq == 3) {	/* first, entire: a new transfer */
+		free(ctrl->in);
+		ctrl->in = NULL;
+		ctrl->in_len = ctrl->in_next = 0;
+		if (off || len < HDR_LEN)
+			return SIM_INVALID_FIELD;
+		total = HDR_LEN + (r64(c->data + 16) + r64(c->data + 32)) * 4;
+		if (r64(c->data + 24) || r64(c->data + 40) || total > MAX_STATE ||
+		    r64(c->data + 16) > MAX_STATE || r64(c->data + 32) > MAX_STATE)
+			return SIM_INVALID_FIELD;
+		ctrl->in = malloc(total);
+		if (!ctrl->in)
+			return SIM_INTERNAL;
+		ctrl->in_len = total;
+	} else if (!ctrl->in) {
+		return SIM_SEQ_ERROR;	/* middle or last with no first */
+	}
+	if (off != ctrl->in_next || len > ctrl->in_len - ctrl->in_next) {
+		/* out of order, overlapping, or past the announced size */
+		free(ctrl->in);
+		ctrl->in = NULL;
+		ctrl->in_len = ctrl->in_next = 0;
+		return SIM_INVALID_FIELD;
+	}
+	memcpy(ctrl->in + off, c->data, len);
+	ctrl->in_next += len;
+	if (seq == 0 || seq == 1)
+		return SIM_OK;
+	st = ctrl->in_next == ctrl->in_len ?
+		load_state(ctrl, ctrl->in, ctrl->in_len) : SIM_INVALID_FIELD;
+	free(ctrl->in);
+	ctrl->in = NULL;
+	ctrl->in_len = ctrl->in_next = 0;
+	free(ctrl->snap);
+	ctrl->snap = NULL;
+	return st;
+}
+
+uint32_t sim_lm(struct sim *s, struct sim_cmd *c)
+{
+	struct sim_pf *pf = c->ctrl->pf;
+	struct sim_ctrl *ctrl;
+	uint8_t sel = c->cdw10 & 0xff;
+
+	(void)s;
+	/* Only the PF, the controlling function, migrates its VFs. */
+	if (c->ctrl->index || pf->profile != SIM_PROFILE_TP4159)
+		return SIM_INVALID_OPCODE;
+	switch (c->opcode) {
+	case 0x45:
+		return cdq_cmd(pf, c);
+	case 0x3d:
+		return track_send(pf, c);
+	case 0x3e:
+		return SIM_INVALID_FIELD;
+	default:
+		break;
+	}
+	ctrl = vf_by_cntlid(pf, c->cdw11 & 0xffff);
+	if (!ctrl)
+		return SIM_INVALID_CTRL_ID;
+	if (c->opcode == 0x42)
+		return sel == 0 ? get_state(ctrl, c) : SIM_INVALID_FIELD;
+	switch (sel) {
+	case 0:
+		return suspend(ctrl, (c->cdw11 >> 16) & 0xff, c->cdw11 >> 31);
+	case 1:
+		return resume(ctrl);
+	case 2:
+		return set_state(ctrl, c);
+	default:
+		return SIM_INVALID_FIELD;
+	}
+}
+
+/* ---- the 2022 vendor profile ---- */
+
+uint32_t sim_vendor(struct sim *s, struct sim_cmd *c)
+{
+	struct sim_pf *pf = c->ctrl->pf;
+	uint16_t vf = c->cdw10 & 0xffff;
+	struct sim_ctrl *ctrl;
+	uint32_t st;
+
+	(void)s;
+	if (c->ctrl->index || pf->profile != SIM_PROFILE_VENDOR)
+		return SIM_INVALID_OPCODE;
+	if (!vf || vf > pf->nvf)
+		return SIM_INVALID_FIELD;
+	ctrl = &pf->ctrl[vf];
+	switch (c->opcode) {
+	case 0xc4:
+		c->result = state_len(ctrl);
+		return SIM_OK;
+	case 0xc8:
+		return suspend(ctrl, 1, false);
+	case 0xcc:
+		return resume(ctrl);
+	case 0xd2:
+		if (ctrl->state != SIM_SUSPENDED)
+			return SIM_CTRL_NOT_SUSPENDED;
+		if (snapshot(ctrl))
+			return SIM_INTERNAL;
+		if (c->data_len < ctrl->snap_len)
+			return SIM_INVALID_FIELD;
+		memcpy(c->data, ctrl->snap, ctrl->snap_len);
+		c->out_len = ctrl->snap_len;
+		c->result = ctrl->snap_len;
+		return SIM_OK;
+	case 0xd5:
+		if (ctrl->state != SIM_SUSPENDED)
+			return SIM_CTRL_NOT_SUSPENDED;
+		if (c->cdw11 != c->data_len)
+			return SIM_INVALID_FIELD;
+		st = load_state(ctrl, c->data, c->data_len);
+		return st;
+	default:
+		return SIM_INVALID_OPCODE;
+	}
+}
+
+void sim_ctrl_reset(struct sim_ctrl *ctrl)
+{
+	struct sim_cdq *q = cdq_of(ctrl);
+
+	/*
+	 * A function-level reset drops the migration context, as real devices
+	 * have done: the queue vanishes without a final entry, so the host
+	 * sees no end and its next command on the queue fails.
+	 */
+	if (q)
+		cdq_delete(q);
+	drop_transfers(ctrl);
+	ctrl->state = SIM_RUNNING;
+	ctrl->nsq = ctrl->ncq = 0;
+}

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * lmsim: a simulated SR-IOV NVMe SSD with host-managed live migration
+ * (TP4159), or with the 2022 vendor opcodes. Its own implementation of the
+ * facts in shared/tp4159.md, deliberately sharing no code with plugins/lm,
+ * so that each checks the other.
+ */
+#ifndef SIM_H
+#define SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define SIM_MAX_PF	8
+#define SIM_MAX_VF	31
+#define SIM_MAX_NS	32
+#define SIM_MAX_Q	64
+#define SIM_MAX_CDQ	8
+#define SIM_PATH	512
+#define SIM_DIR		256	/* room left in SIM_PATH for file names */
+
+/* Status: SC | SCT << 8, with DNR for errors a retry cannot fix. */
+#define SIM_DNR			0x4000
+#define SIM_SC(sct, sc)		(SIM_DNR | (sct) << 8 | (sc))
+#define SIM_OK			0
+#define SIM_INVALID_OPCODE	SIM_SC(0, 0x01)
+#define SIM_INVALID_FIELD	SIM_SC(0, 0x02)
+#define SIM_INTERNAL		SIM_SC(0, 0x06)
+#define SIM_INVALID_NS		SIM_SC(0, 0x0b)
+#define SIM_SEQ_ERROR		SIM_SC(0, 0x0c)
+#define SIM_INVALID_CTRL_ID	SIM_SC(1, 0x1f)
+#define SIM_INVALID_SEC_STATE	SIM_SC(1, 0x20)
+#define SIM_INVALID_CDQ		SIM_SC(1, 0x37)
+#define SIM_NO_RESOURCES	SIM_SC(1, 0x38)
+#define SIM_CTRL_SUSPENDED	SIM_SC(1, 0x39)
+#define SIM_CTRL_NOT_SUSPENDED	SIM_SC(1, 0x3a)
+#define SIM_CDQ_FULL		SIM_SC(1, 0x3b)
+
+enum sim_profile {
+	SIM_PROFILE_TP4159,
+	SIM_PROFILE_VENDOR,
+};
+
+struct sim_sq {
+	uint64_t prp1;
+	uint16_t qsize, qid, cqid, attr, head, tail;
+};
+
+struct sim_cq {
+	uint64_t prp1;
+	uint16_t qsize, qid, head, tail;
+	uint32_t attr;
+};
+
+struct sim_ctrl;
+
+/* A user data migration queue: host memory the controller writes into. */
+struct sim_cdq {
+	bool used;
+	uint16_t id;
+	struct sim_ctrl *logged;	/* whose writes are logged */
+	pid_t pid;			/* whose memory the queue is in */
+	uint64_t addr;
+	uint32_t entries;
+	uint32_t tail;			/* next entry the controller writes */
+	uint32_t head;			/* last head the host reported */
+	uint8_t phase;
+	bool logging;
+	bool first_posted;
+	bool broken;			/* its memory went away */
+	bool etpt;
+	uint32_t tpt;
+};
+
+struct sim_ns {
+	uint32_t nsid;
+	uint64_t nsze;			/* blocks */
+	uint32_t lba_shift;
+	char path[SIM_PATH];
+	int fd;
+	uint64_t attached;		/* bit i: controller index i (0 = PF) */
+};
+
+enum sim_cstate {
+	SIM_RUNNING,
+	SIM_SUSPENDED,
+};
+
+struct sim_pf;
+
+struct sim_ctrl {
+	struct sim_pf *pf;
+	unsigned int index;		/* 0 = PF, n = VF n */
+	uint16_t cntlid;
+	uint16_t vfn;			/* 1-based; 0 for the PF */
+	uint32_t instance;		/* /dev/nvme<instance> */
+	bool online;
+	uint16_t nvq, nvi;
+	enum sim_cstate state;
+	bool ever_suspended;
+	char driver[32];		/* "" = unbound */
+
+	unsigned int nsq, ncq;
+	struct sim_sq sq[SIM_MAX_Q];
+	struct sim_cq cq[SIM_MAX_Q];
+	uint8_t *vendor;
+	uint64_t vendor_len;
+
+	/* Get Controller State: a snapshot taken at offset 0 */
+	uint8_t *snap;
+	uint64_t snap_len;
+
+	/* Set Controller State in progress */
+	uint8_t *in;
+	uint64_t in_len;
+	uint64_t in_next;
+};
+
+struct sim_pf {
+	unsigned int idx;
+	enum sim_profile profile;
+	char mn[41], fr[9], sn[21];
+	uint16_t vid, ssvid;
+	uint8_t mdts;
+	uint64_t vendor_state;		/* bytes of vendor state per VF */
+	unsigned int queues;		/* I/O queue pairs a VF starts with */
+	char iommu_type[16];
+	unsigned int nvf;
+	struct sim_ctrl ctrl[SIM_MAX_VF + 1];
+	unsigned int nns;
+	struct sim_ns ns[SIM_MAX_NS];
+	uint64_t ns_size;
+	struct sim_cdq cdq[SIM_MAX_CDQ];
+	uint16_t next_cdqid;
+};
+
+enum sim_fault_kind {
+	SIM_FAULT_NONE,
+	SIM_FAULT_STATUS,		/* complete with this status */
+	SIM_FAULT_DELAY,		/* complete late */
+	SIM_FAULT_LOSE,			/* never complete */
+	SIM_FAULT_FLIP,			/* flip a bit of returned data */
+};
+
+struct sim_fault {
+	enum sim_fault_kind kind;
+	uint8_t opcode;
+	unsigned int nth;		/* 1 = the next one */
+	uint32_t arg;			/* status, or delay in ms */
+};
+
+#define SIM_MAX_FAULT 16
+
+struct sim {
+	char dir[SIM_DIR];
+	unsigned int npf;
+	struct sim_pf pf[SIM_MAX_PF];
+	FILE *log;
+	uint64_t seq;
+	struct sim_fault fault[SIM_MAX_FAULT];
+};
+
+/* A command as it reached the device, and what it completes with. */
+struct sim_cmd {
+	struct sim_ctrl *ctrl;		/* whose admin queue */
+	pid_t pid;
+	uint8_t opcode;
+	uint32_t nsid;
+	uint32_t cdw10, cdw11, cdw12, cdw13, cdw14, cdw15;
+	uint64_t addr;
+	uint32_t data_len;
+	uint8_t *data;			/* data_len bytes, both directions */
+	uint32_t out_len;		/* bytes to return */
+	uint64_t result;
+};
+
+/* sim-config.c */
+int sim_config_pf(struct sim *s, const char *spec, char *err, size_t errlen);
+int sim_config_file(struct sim *s, const char *path, char *err, size_t errlen);
+int sim_setup(struct sim *s, char *err, size_t errlen);
+struct sim_ctrl *sim_ctrl_by_cntlid(struct sim_pf *pf, uint16_t cntlid);
+struct sim_ctrl *sim_ctrl_by_instance(struct sim *s, uint32_t instance);
+
+/* sim-admin.c */
+uint32_t sim_admin(struct sim *s, struct sim_cmd *c);
+
+/* sim-lm.c */
+uint32_t sim_lm(struct sim *s, struct sim_cmd *c);
+uint32_t sim_vendor(struct sim *s, struct sim_cmd *c);
+uint32_t sim_cdq_get_feature(struct sim_cmd *c);
+uint32_t sim_cdq_set_feature(struct sim_cmd *c);
+void sim_ctrl_reset(struct sim_ctrl *ctrl);
+void sim_cdq_log_write(struct sim_ctrl *ctrl, uint32_t nsid, uint64_t slba,
+		       uint32_t nlb);
+void sim_ctrl_init_state(struct sim_ctrl *ctrl);
+bool sim_is_lm_opcode(uint8_t opc);
+
+/* sim-sysfs.c */
+int sim_sysfs_create(struct sim *s, char *err, size_t errlen);
+int sim_sysfs_bind(struct sim *s, struct sim_ctrl *vf, const char *driver);
+
+#endif /* SIM_H */
