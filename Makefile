@@ -1,5 +1,5 @@
 # nvme-lm: the one entry point.
-#   make               build build/nvme (nvme-cli with plugins/lm)
+#   make               build build/nvme (nvme-cli with plugins/lm) and the simulator
 #   make check         build, unit tests, lint, then tests/check
 #   make check-unit    unit tests alone
 #   make install       install the binary (PREFIX, DESTDIR)
@@ -26,9 +26,24 @@ UNIT_CFLAGS	:= -std=gnu11 -g -O1 -Wall -Wextra -Werror -D_GNU_SOURCE \
 UNIT_LDLIBS	:= -ljson-c
 UNIT_DIR	:= $(BUILD)/unit
 
-.PHONY: all deps nvme check check-unit check-lint tools install clean distclean
+SIM_DIR		:= $(BUILD)/sim
+SIM_SRCS	:= $(addprefix tests/sim/,lmsimd.c sim-config.c sim-admin.c sim-lm.c sim-sysfs.c)
+SIM_HDRS	:= $(wildcard tests/sim/*.h)
+SIM_CFLAGS	:= -std=gnu11 -g -O2 -Wall -Wextra -Werror -D_GNU_SOURCE
 
-all: nvme
+.PHONY: all deps nvme sim check check-unit check-lint tools install clean distclean
+
+all: nvme sim
+
+sim: $(SIM_DIR)/lmsimd $(SIM_DIR)/lmsim-preload.so
+
+$(SIM_DIR)/lmsimd: $(SIM_SRCS) $(SIM_HDRS) | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(SIM_CFLAGS) -o $@ $(SIM_SRCS)
+
+$(SIM_DIR)/lmsim-preload.so: tests/sim/lmsim-preload.c $(SIM_HDRS) | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(SIM_CFLAGS) -fPIC -shared -o $@ $< -ldl -lpthread
 
 deps:
 	@scripts/install-deps check
@@ -54,7 +69,7 @@ check-unit: $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))
 check-lint: nvme
 	@tests/lint
 
-check: deps nvme check-unit check-lint tools
+check: deps nvme sim check-unit check-lint tools
 	@tests/check
 
 install: nvme

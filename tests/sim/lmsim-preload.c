@@ -8,7 +8,9 @@
  * Environment: LMSIM_SOCKET (the daemon's socket; unset = pass through),
  * LMSIM_ADMIN_TIMEOUT_MS (default admin timeout, 60000 as Linux).
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>

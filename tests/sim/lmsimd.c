@@ -7,9 +7,12 @@
  *
  * It listens on DIR/lmsim.sock, logs every admin command to
  * DIR/commands.log, keeps namespaces in DIR/pfP-nsN.img and a fake sysfs
- * in DIR/sys. SIGTERM or "ctl stop" ends it cleanly.
+ * in DIR/sys. SIGTERM, "ctl stop", or the end of the --owner process ends
+ * it cleanly.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
@@ -39,6 +42,7 @@ struct client {
 static struct sim sim;
 static struct client clients[MAX_CLIENTS];
 static volatile sig_atomic_t stopping;
+static pid_t owner;		/* stop when this process is gone */
 static char sock_path[SIM_PATH];
 
 static void on_signal(int sig)
@@ -469,6 +473,8 @@ static int serve(void)
 			pfd[n] = (struct pollfd){ .fd = clients[i].fd, .events = POLLIN };
 			map[n++] = i;
 		}
+		if (owner && kill(owner, 0) && errno == ESRCH)
+			break;
 		if (poll(pfd, n, 200) < 0)
 			continue;
 		if (pfd[0].revents & POLLIN)
@@ -528,7 +534,7 @@ static int ctl_main(int argc, char **argv)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: lmsimd --dir DIR [--config FILE] [--pf 'KEY=VALUE ...']...\n"
+		"usage: lmsimd --dir DIR [--config FILE] [--pf 'KEY=VALUE ...']... [--owner PID]\n"
 		"       lmsimd ctl SOCKET WORDS...\n");
 	exit(2);
 }
@@ -548,6 +554,8 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--config") && i + 1 < argc) {
 			if (sim_config_file(&sim, argv[++i], err, sizeof(err)))
 				goto fail;
+		} else if (!strcmp(argv[i], "--owner") && i + 1 < argc) {
+			owner = atoi(argv[++i]);
 		} else if (!strcmp(argv[i], "--pf") && i + 1 < argc) {
 			if (sim_config_pf(&sim, argv[++i], err, sizeof(err)))
 				goto fail;

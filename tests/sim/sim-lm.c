@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 /*
  * The live-migration side of the device: controller state, suspend and
  * resume, the controller data queue and change logging, and the vendor
