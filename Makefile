@@ -35,7 +35,11 @@ SIM_CFLAGS	:= -std=gnu11 -g -O2 -Wall -Wextra -Werror -D_GNU_SOURCE
 
 all: nvme sim
 
-sim: $(SIM_DIR)/lmsimd $(SIM_DIR)/lmsim-preload.so
+sim: $(SIM_DIR)/lmsimd $(SIM_DIR)/lmsim-preload.so $(SIM_DIR)/cdq-owner
+
+$(SIM_DIR)/cdq-owner: tests/sim/tools/cdq-owner.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(SIM_CFLAGS) -o $@ $<
 
 $(SIM_DIR)/lmsimd: $(SIM_SRCS) $(SIM_HDRS) | deps
 	@mkdir -p $(dir $@)
