@@ -78,6 +78,7 @@ REAL(int, __xstat, (int, const char *, struct stat *))
 REAL(int, __lxstat, (int, const char *, struct stat *))
 REAL(int, __fxstat, (int, int, struct stat *))
 REAL(int, __fxstatat, (int, int, const char *, struct stat *, int))
+REAL(int, statx, (int, const char *, int, unsigned int, struct statx *))
 
 __attribute__((constructor))
 static void lmsim_preload_init(void)
@@ -480,6 +481,35 @@ int __fxstat64(int ver, int fd, struct stat64 *st)
 	__attribute__((alias("__fxstat")));
 int __fxstatat64(int ver, int dirfd, const char *path, struct stat64 *st,
 		 int flags) __attribute__((alias("__fxstatat")));
+
+/* coreutils and newer programs ask with statx. */
+int statx(int dirfd, const char *path, int flags, unsigned int mask,
+	  struct statx *stx)
+{
+	struct simfd *sf = NULL;
+	struct stat st;
+
+	if (is_sim_path(path)) {
+		if (sim_stat_path(path, &st))
+			return -1;
+	} else if ((flags & AT_EMPTY_PATH) && !*path && (sf = sim_get(dirfd))) {
+		sim_stat_fd(sf, &st);
+	} else {
+		resolve_statx();
+		return real_statx(dirfd, path, flags, mask, stx);
+	}
+	memset(stx, 0, sizeof(*stx));
+	stx->stx_mask = STATX_BASIC_STATS;
+	stx->stx_mode = st.st_mode;
+	stx->stx_nlink = st.st_nlink;
+	stx->stx_blksize = st.st_blksize;
+	stx->stx_ino = st.st_ino;
+	stx->stx_rdev_major = major(st.st_rdev);
+	stx->stx_rdev_minor = minor(st.st_rdev);
+	stx->stx_dev_major = major(st.st_dev);
+	stx->stx_dev_minor = minor(st.st_dev);
+	return 0;
+}
 
 /* ---- ioctl ---- */
 
