@@ -35,9 +35,11 @@ SIM_CFLAGS	:= -std=gnu11 -g -O2 -Wall -Wextra -Werror -D_GNU_SOURCE
 
 all: nvme sim
 
-sim: $(SIM_DIR)/lmsimd $(SIM_DIR)/lmsim-preload.so $(SIM_DIR)/cdq-owner
+SIM_TOOLS	:= cdq-owner sock-fuzz
 
-$(SIM_DIR)/cdq-owner: tests/sim/tools/cdq-owner.c | deps
+sim: $(SIM_DIR)/lmsimd $(SIM_DIR)/lmsim-preload.so $(addprefix $(SIM_DIR)/,$(SIM_TOOLS))
+
+$(SIM_DIR)/%: tests/sim/tools/%.c $(SIM_HDRS) | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(SIM_CFLAGS) -o $@ $<
 
