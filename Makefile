@@ -3,6 +3,7 @@
 #   make check         build, unit tests, lint, then tests/check
 #   make check-unit    unit tests alone
 #   make install       install the binary (PREFIX, DESTDIR)
+#   make bench         benchmarks (bench/), printed as ratios
 # NVME_CLI_SRC=DIR builds against that nvme-cli tree instead of Debian's.
 
 BUILD		?= $(CURDIR)/build
@@ -31,7 +32,16 @@ SIM_SRCS	:= $(addprefix tests/sim/,lmsimd.c sim-config.c sim-admin.c sim-lm.c si
 SIM_HDRS	:= $(wildcard tests/sim/*.h)
 SIM_CFLAGS	:= -std=gnu11 -g -O2 -Wall -Wextra -Werror -D_GNU_SOURCE
 
-.PHONY: all deps nvme sim check check-unit check-lint tools install clean distclean
+SIM_MODEL	:= $(filter-out tests/sim/lmsimd.c,$(SIM_SRCS))
+
+$(BUILD)/bench/sim-admin: bench/sim-admin.c $(SIM_MODEL) $(SIM_HDRS) | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(SIM_CFLAGS) -o $@ $< $(SIM_MODEL)
+
+bench: sim $(BUILD)/bench/sim-admin
+	bench/sim-admin.sh
+
+.PHONY: all deps nvme sim bench check check-unit check-lint tools install clean distclean
 
 all: nvme sim
 
