@@ -46,6 +46,47 @@ ssize_t lm_write_full(int fd, const void *buf, size_t len)
 	return done;
 }
 
+int lm_read_all(int fd, void **buf, size_t *len, size_t max, char *err,
+		size_t errlen)
+{
+	size_t cap = 1 << 16, n = 0;
+	uint8_t *p = NULL, *np;
+	ssize_t r;
+
+	for (;;) {
+		if (!p || n == cap) {
+			if (p)
+				cap *= 2;
+			if (cap > max + 1)
+				cap = max + 1;
+			np = realloc(p, cap);
+			if (!np) {
+				free(p);
+				snprintf(err, errlen, "out of memory");
+				return -ENOMEM;
+			}
+			p = np;
+		}
+		r = lm_read_full(fd, p + n, cap - n);
+		if (r < 0) {
+			snprintf(err, errlen, "read failed: %s", strerror(errno));
+			free(p);
+			return -EIO;
+		}
+		n += r;
+		if (n > max) {
+			snprintf(err, errlen, "input larger than %zu bytes", max);
+			free(p);
+			return -EFBIG;
+		}
+		if (n < cap)
+			break;
+	}
+	*buf = p;
+	*len = n;
+	return 0;
+}
+
 int lm_atomic_open(struct lm_atomic *a, const char *path)
 {
 	memset(a, 0, sizeof(*a));

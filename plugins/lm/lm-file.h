@@ -4,11 +4,19 @@
 #define LM_FILE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Loop until len bytes moved. Return len, less only at EOF, or -1 (errno). */
 ssize_t lm_read_full(int fd, void *buf, size_t len);
 ssize_t lm_write_full(int fd, const void *buf, size_t len);
+
+/*
+ * Read everything up to EOF, for inputs with no header to size them; more
+ * than max bytes is an error. On success *buf is malloc'ed.
+ */
+int lm_read_all(int fd, void **buf, size_t *len, size_t max, char *err,
+		size_t errlen);
 
 /*
  * An output that appears under its name only once complete: a temporary

@@ -1,23 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * nvme lm: live migration of SR-IOV virtual functions, driven from the PF.
- * The handlers parse options and print; encoding, file formats and decoding
- * live in the lm-*.c files beside this one.
+ * The handlers parse options, check what must hold, and print; encoding,
+ * transfers, file formats and decoding live in the lm-*.c files beside
+ * this one.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nvme.h"
 #include "plugin.h"
 
 #include "lm-cleanup.h"
+#include "lm-crc32c.h"
+#include "lm-ctrl-state.h"
+#include "lm-dev.h"
+#include "lm-discover.h"
 #include "lm-file.h"
+#include "lm-ops.h"
 #include "lm-print.h"
+#include "lm-profile.h"
 #include "lm-state-file.h"
+#include "lm-sysfs.h"
 
 #define CREATE_CMD
 #include "lm-nvme.h"
@@ -25,46 +35,519 @@
 #define LM_ERR_LEN 512
 
 static const char *output_format_help = "Output format: normal|json";
+static const char *vf_help = "VF number (VFN in the PF's secondary controller list, 1-based)";
+static const char *cntlid_help = "the VF's controller identifier, instead of --vf";
+static const char *verbose_help = "print every admin command and its status on stderr";
+static const char *timeout_help = "admin command timeout in milliseconds (0: the kernel's)";
+static const char *profile_help = "command set: auto|tp4159|intel-2022 (auto: what Identify says)";
+static const char *dry_run_help = "print the admin commands that would be sent and send nothing";
+static const char *force_help = "proceed although the VF's driver cannot be verified (unbound, no sysfs)";
 
-/* A bare controller state has no header to size it: cap what we accept. */
-static int read_raw(int fd, void **buf, size_t *len, char *err, size_t errlen)
+/* Options every device command shares. */
+struct lm_common {
+	int vf;
+	int cntlid;
+	char *output_format;
+	bool verbose;
+	unsigned int timeout;
+	char *profile;
+	bool dry_run;
+};
+
+#define LM_COMMON_INIT { .vf = -1, .cntlid = -1, .output_format = "normal", \
+			 .profile = "auto" }
+
+#define LM_COMMON_OPTS(c, fmt_short)						\
+	OPT_INT("vf", 0, &(c).vf, vf_help),					\
+	OPT_INT("cntlid", 'c', &(c).cntlid, cntlid_help),			\
+	OPT_FMT("output-format", fmt_short, &(c).output_format, output_format_help), \
+	OPT_FLAG("verbose", 'v', &(c).verbose, verbose_help),			\
+	OPT_UINT("timeout", 't', &(c).timeout, timeout_help),			\
+	OPT_STR("profile", 'p', &(c).profile, profile_help),			\
+	OPT_FLAG("dry-run", 'n', &(c).dry_run, dry_run_help)
+
+/* What a device command has once its options are checked and its VF found. */
+struct lm_ctx {
+	const char *cmd;
+	struct lm_dev dev;
+	struct lm_target t;
+	enum lm_fmt fmt;
+	char err[LM_ERR_LEN];
+};
+
+static void lm_ctx_done(struct lm_ctx *x)
 {
-	size_t cap = 1 << 16, n = 0;
-	uint8_t *p = NULL, *np;
-	ssize_t r;
+	lm_dev_close(&x->dev);
+}
 
-	for (;;) {
-		if (n == cap || !p) {
-			if (p)
-				cap *= 2;
-			if (cap > LM_SF_MAX_PAYLOAD + 1) {
-				snprintf(err, errlen,
-					 "bare controller state larger than %llu bytes",
-					 LM_SF_MAX_PAYLOAD);
-				free(p);
-				return -EFBIG;
-			}
-			np = realloc(p, cap);
-			if (!np) {
-				free(p);
-				snprintf(err, errlen, "out of memory");
-				return -ENOMEM;
-			}
-			p = np;
-		}
-		r = lm_read_full(fd, p + n, cap - n);
-		if (r < 0) {
-			snprintf(err, errlen, "read failed: %s", strerror(errno));
-			free(p);
-			return -errno;
-		}
-		n += r;
-		if (n < cap)
-			break;
+static int fail(struct lm_ctx *x, int ret)
+{
+	fprintf(stderr, "%s: %s\n", x->cmd, x->err);
+	return ret ? ret : -EINVAL;
+}
+
+/*
+ * Check the common options, open the PF, and (want_vf) find the VF. The
+ * device is the one positional argument.
+ */
+static int lm_begin(struct lm_ctx *x, const char *cmd, int argc, char **argv,
+		    const struct lm_common *c, bool want_vf)
+{
+	struct lm_select sel = { .vf = c->vf, .cntlid = c->cntlid };
+	int fmt, ret;
+
+	memset(x, 0, sizeof(*x));
+	x->cmd = cmd;
+	x->dev.fd = -1;
+	fmt = lm_fmt_parse(c->output_format);
+	if (fmt < 0) {
+		snprintf(x->err, sizeof(x->err),
+			 "unknown output format '%s': use normal or json", c->output_format);
+		return fail(x, -EINVAL);
 	}
-	*buf = p;
-	*len = n;
+	x->fmt = fmt;
+	sel.profile = lm_profile_parse(c->profile);
+	if (sel.profile < 0) {
+		snprintf(x->err, sizeof(x->err),
+			 "unknown profile '%s': use auto, tp4159 or intel-2022", c->profile);
+		return fail(x, -EINVAL);
+	}
+	if (optind != argc - 1) {
+		snprintf(x->err, sizeof(x->err),
+			 "expected one device, the PF's controller (/dev/nvmeX); see 'nvme lm %s --help'",
+			 cmd);
+		return fail(x, -EINVAL);
+	}
+	if ((c->vf > 0xffff) || c->cntlid > 0xffff) {
+		snprintf(x->err, sizeof(x->err), "--vf and --cntlid are 16-bit numbers");
+		return fail(x, -EINVAL);
+	}
+	x->dev.dry_run = c->dry_run;
+	x->dev.verbose = c->verbose;
+	x->dev.timeout_ms = c->timeout;
+	ret = lm_dev_open(&x->dev, argv[optind], x->err, sizeof(x->err));
+	if (ret)
+		return fail(x, ret);
+	if (!want_vf)
+		return 0;
+	ret = lm_target_resolve(&x->dev, &sel, &x->t, x->err, sizeof(x->err));
+	if (ret) {
+		lm_ctx_done(x);
+		return fail(x, ret);
+	}
 	return 0;
+}
+
+/*
+ * Resuming a VF or loading its state lets whoever holds the state make the
+ * device DMA anywhere its IOMMU domain allows: only while vfio owns the VF.
+ */
+static int check_vfio(struct lm_ctx *x, bool force)
+{
+	const struct lm_target *t = &x->t;
+
+	if (x->dev.dry_run)
+		return 0;
+	if (!t->have_sysfs) {
+		if (force)
+			return 0;
+		snprintf(x->err, sizeof(x->err),
+			 "cannot tell which driver VF %u is bound to (no PCI function for %s under %s): check it is vfio-pci, then pass --force",
+			 t->vfn, x->dev.name, lm_sysfs_root());
+		return -EPERM;
+	}
+	if (!*t->driver) {
+		if (force)
+			return 0;
+		snprintf(x->err, sizeof(x->err),
+			 "VF %u (%s) is bound to no driver: bind it to vfio-pci, or pass --force",
+			 t->vfn, t->vf_addr);
+		return -EPERM;
+	}
+	if (!lm_driver_is_vfio(t->driver)) {
+		snprintf(x->err, sizeof(x->err),
+			 "VF %u (%s) is bound to %s, not vfio-pci: the host's own driver must not own a VF that is resumed or loaded; rebind: echo %s > %s/bus/pci/drivers/%s/unbind; echo vfio-pci > %s/bus/pci/devices/%s/driver_override; echo %s > %s/bus/pci/drivers_probe",
+			 t->vfn, t->vf_addr, t->driver, t->vf_addr, lm_sysfs_root(),
+			 t->driver, lm_sysfs_root(), t->vf_addr, t->vf_addr,
+			 lm_sysfs_root());
+		return -EPERM;
+	}
+	return 0;
+}
+
+static int lm_info(int argc, char **argv, struct command *cmd,
+		   struct plugin *plugin)
+{
+	const char *desc =
+		"Show the PF's live-migration support: OACS.HMLMS and the TP4159 "
+		"Identify fields, supported controller state formats, the profile "
+		"in use, and every secondary controller (VF number, CNTLID, state, "
+		"VQ/VI resources, PCI address and bound driver from sysfs).";
+	struct lm_common c = LM_COMMON_INIT;
+	struct lm_vf_sysfs *vfs = NULL;
+	struct lm_pf *pf = NULL;
+	struct lm_ctx x;
+	int i, ret;
+
+	OPT_ARGS(opts) = {
+		LM_COMMON_OPTS(c, 'o'),
+		OPT_END()
+	};
+
+	ret = argconfig_parse(argc, argv, desc, opts);
+	if (ret)
+		return ret;
+	if (c.dry_run) {
+		fprintf(stderr, "info: --dry-run: info only reads; nothing to show without asking the device\n");
+		return -EINVAL;
+	}
+	ret = lm_begin(&x, "info", argc, argv, &c, false);
+	if (ret)
+		return ret;
+	pf = calloc(1, sizeof(*pf));
+	vfs = calloc(LM_MAX_SEC, sizeof(*vfs));
+	if (!pf || !vfs) {
+		snprintf(x.err, sizeof(x.err), "out of memory");
+		ret = fail(&x, -ENOMEM);
+		goto out;
+	}
+	ret = lm_pf_probe(&x.dev, lm_profile_parse(c.profile), pf, x.err, sizeof(x.err));
+	if (ret) {
+		ret = fail(&x, ret);
+		goto out;
+	}
+	for (i = 0; i < pf->nsec && *pf->addr; i++)
+		if (!lm_sysfs_vf_addr(pf->addr, pf->sec[i].vfn, vfs[i].addr,
+				      sizeof(vfs[i].addr)))
+			lm_sysfs_driver(vfs[i].addr, vfs[i].driver,
+					sizeof(vfs[i].driver));
+	lm_print_info(stdout, x.fmt, x.dev.name, pf, vfs);
+out:
+	free(pf);
+	free(vfs);
+	lm_ctx_done(&x);
+	return ret;
+}
+
+static int lm_suspend(int argc, char **argv, struct command *cmd,
+		      struct plugin *plugin)
+{
+	const char *desc =
+		"Suspend a VF (Migration Send, Suspend): the controller completes "
+		"what it fetched and fetches nothing more. --notify only tells it a "
+		"suspend is coming; --delete-cdq deletes its user data migration "
+		"queue as part of the suspend (DUDMQ).";
+	struct lm_common c = LM_COMMON_INIT;
+	bool notify = false, dudmq = false;
+	struct lm_ctx x;
+	int ret;
+
+	OPT_ARGS(opts) = {
+		LM_COMMON_OPTS(c, 'o'),
+		OPT_FLAG("notify", 'N', &notify, "suspend notification only (STYPE 0)"),
+		OPT_FLAG("delete-cdq", 'd', &dudmq, "delete the VF's user data migration queue (DUDMQ)"),
+		OPT_END()
+	};
+
+	ret = argconfig_parse(argc, argv, desc, opts);
+	if (ret)
+		return ret;
+	ret = lm_begin(&x, "suspend", argc, argv, &c, true);
+	if (ret)
+		return ret;
+	ret = lm_op_suspend(&x.dev, &x.t, notify, dudmq, x.err, sizeof(x.err));
+	if (ret)
+		ret = fail(&x, ret);
+	else if (!x.dev.dry_run)
+		lm_print_step(stdout, x.fmt, "suspend", x.dev.name, &x.t,
+			      notify ? "suspend notified" : "suspended");
+	lm_ctx_done(&x);
+	return ret;
+}
+
+static int lm_resume(int argc, char **argv, struct command *cmd,
+		     struct plugin *plugin)
+{
+	const char *desc =
+		"Resume a suspended VF (Migration Send, Resume). Refused unless the "
+		"VF is bound to vfio-pci or a VFIO variant driver: a resumed VF "
+		"may DMA wherever its state points.";
+	struct lm_common c = LM_COMMON_INIT;
+	bool force = false;
+	struct lm_ctx x;
+	int ret;
+
+	OPT_ARGS(opts) = {
+		LM_COMMON_OPTS(c, 'o'),
+		OPT_FLAG("force", 'f', &force, force_help),
+		OPT_END()
+	};
+
+	ret = argconfig_parse(argc, argv, desc, opts);
+	if (ret)
+		return ret;
+	ret = lm_begin(&x, "resume", argc, argv, &c, true);
+	if (ret)
+		return ret;
+	ret = check_vfio(&x, force);
+	if (!ret)
+		ret = lm_op_resume(&x.dev, &x.t, x.err, sizeof(x.err));
+	if (ret)
+		ret = fail(&x, ret);
+	else if (!x.dev.dry_run)
+		lm_print_step(stdout, x.fmt, "resume", x.dev.name, &x.t, "resumed");
+	lm_ctx_done(&x);
+	return ret;
+}
+
+/* The summary goes where the data does not. */
+static FILE *summary_stream(const char *path)
+{
+	return strcmp(path, "-") ? stdout : stderr;
+}
+
+static int write_state(struct lm_ctx *x, const char *path, bool raw,
+		       const void *state, uint64_t len)
+{
+	struct lm_sf_ident id = {
+		.vid = x->t.pf.vid, .cntlid = x->t.cntlid, .vfn = x->t.vfn,
+		.profile = x->t.profile, .created = time(NULL),
+	};
+	struct lm_atomic out;
+	sigset_t block, old;
+	int ret = 0;
+
+	snprintf(id.mn, sizeof(id.mn), "%s", x->t.pf.mn);
+	snprintf(id.fr, sizeof(id.fr), "%s", x->t.pf.fr);
+	snprintf(id.sn, sizeof(id.sn), "%s", x->t.pf.sn);
+	if (x->t.profile == LM_PROFILE_TP4159)
+		id.csver = ((const uint8_t *)state)[0] |
+			   ((const uint8_t *)state)[1] << 8;
+
+	/* Written whole or not at all: no signal in between. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	if (!raw) {
+		if (lm_sf_write_path(path, &id, state, len, x->err, sizeof(x->err)))
+			ret = -EIO;
+	} else if (lm_atomic_open(&out, path)) {
+		snprintf(x->err, sizeof(x->err), "cannot create %s: %s", path, strerror(errno));
+		ret = -errno;
+	} else if (lm_write_full(out.fd, state, len) < 0) {
+		snprintf(x->err, sizeof(x->err), "cannot write %s: %s", path, strerror(errno));
+		lm_atomic_abort(&out);
+		ret = -EIO;
+	} else if (lm_atomic_commit(&out)) {
+		snprintf(x->err, sizeof(x->err), "cannot complete %s: %s", path, strerror(errno));
+		ret = -EIO;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
+static int lm_save(int argc, char **argv, struct command *cmd,
+		   struct plugin *plugin)
+{
+	const char *desc =
+		"Save a suspended VF's controller state (Get Controller State, in "
+		"chunks within MDTS until the state's header is satisfied) to a "
+		"state file: a container with the source's identity and CRC32C "
+		"checksums (see 'nvme lm state-show'). The file appears only when "
+		"complete (temporary file, fsync, rename). -o - writes to stdout, "
+		"so a state can be piped to 'nvme lm restore -i -'.";
+	struct lm_common c = LM_COMMON_INIT;
+	_lm_free_ void *state = NULL;
+	struct lm_xfer_stats st;
+	char *output = NULL;
+	bool raw = false;
+	struct lm_ctx x;
+	uint64_t len;
+	int ret;
+
+	OPT_ARGS(opts) = {
+		LM_COMMON_OPTS(c, 0),
+		OPT_FILE("output", 'o', &output, "state file to write, - for stdout"),
+		OPT_FLAG("raw", 'r', &raw, "write the bare controller state (upstream nvme-cli's format), no container"),
+		OPT_END()
+	};
+
+	ret = argconfig_parse(argc, argv, desc, opts);
+	if (ret)
+		return ret;
+	if (!output || !*output) {
+		fprintf(stderr, "save: no output given: -o FILE, or -o - for stdout\n");
+		return -EINVAL;
+	}
+	ret = lm_begin(&x, "save", argc, argv, &c, true);
+	if (ret)
+		return ret;
+	ret = lm_op_save(&x.dev, &x.t, &state, &len, &st, x.err, sizeof(x.err));
+	if (ret) {
+		ret = fail(&x, ret);
+		goto out;
+	}
+	if (x.dev.dry_run)
+		goto out;
+	ret = write_state(&x, output, raw, state, len);
+	if (ret) {
+		ret = fail(&x, ret);
+		goto out;
+	}
+	lm_print_xfer(summary_stream(output), x.fmt, "save", x.dev.name, &x.t,
+		      &st, output, lm_crc32c(0, state, len));
+out:
+	lm_ctx_done(&x);
+	return ret;
+}
+
+/* The state to load, checked in full before the device sees a byte. */
+static int read_state(struct lm_ctx *x, const char *path, bool raw,
+		      struct lm_sf_hdr *h, void **state, uint64_t *len)
+{
+	_lm_close_ int fd = -1;
+	struct lm_ctrl_state cs;
+	char why[256];
+	size_t n;
+	int ret;
+
+	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : dup(STDIN_FILENO);
+	if (fd < 0) {
+		snprintf(x->err, sizeof(x->err), "cannot open %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (!raw) {
+		if (lm_sf_read_fd(fd, h, state, why, sizeof(why))) {
+			snprintf(x->err, sizeof(x->err), "%s: %s; nothing was sent", path, why);
+			return -EINVAL;
+		}
+		*len = h->payload_len;
+	} else {
+		ret = lm_read_all(fd, state, &n, LM_SF_MAX_PAYLOAD, why, sizeof(why));
+		if (ret) {
+			snprintf(x->err, sizeof(x->err), "%s: %s", path, why);
+			return ret;
+		}
+		*len = n;
+	}
+	if ((!raw && h->id.profile != LM_PROFILE_TP4159) ||
+	    (raw && x->t.profile != LM_PROFILE_TP4159))
+		return 0;
+	if (lm_ctrl_state_parse(*state, *len, &cs, why, sizeof(why)) ||
+	    lm_ctrl_state_check_queues(&cs, why, sizeof(why))) {
+		snprintf(x->err, sizeof(x->err), "%s: not a usable controller state: %s; nothing was sent",
+			 path, why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Same model, profile and a state format the destination takes. */
+static int check_compat(struct lm_ctx *x, const struct lm_sf_hdr *h)
+{
+	const struct lm_target *t = &x->t;
+
+	if (x->dev.dry_run)
+		return 0;
+	if (h->id.profile != t->profile) {
+		snprintf(x->err, sizeof(x->err),
+			 "the state is of profile %s, the destination speaks %s: not compatible (--force loads it anyway)",
+			 lm_profile_name(h->id.profile), lm_profile_name(t->profile));
+		return -EINVAL;
+	}
+	if (strcmp(h->id.mn, t->pf.mn)) {
+		snprintf(x->err, sizeof(x->err),
+			 "the state comes from model '%s', the destination is '%s': not compatible (--force loads it anyway)",
+			 h->id.mn, t->pf.mn);
+		return -EINVAL;
+	}
+	if (t->profile == LM_PROFILE_TP4159 && t->formats.nv &&
+	    !lm_formats_has(&t->formats, h->id.csver)) {
+		snprintf(x->err, sizeof(x->err),
+			 "the destination does not list controller state format version %u: not compatible (--force loads it anyway)",
+			 h->id.csver);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int lm_restore(int argc, char **argv, struct command *cmd,
+		      struct plugin *plugin)
+{
+	const char *desc =
+		"Load a saved controller state into a suspended VF (Set Controller "
+		"State, one entire transfer or first/middle/last chunks within "
+		"MDTS). The file is checked in full first (integrity, then "
+		"compatibility: model, profile, state format; --force overrides "
+		"only compatibility and the driver check of an unbound VF). The VF "
+		"must be bound to vfio-pci. A failure part-way leaves the VF "
+		"suspended, and says so.";
+	struct lm_common c = LM_COMMON_INIT;
+	_lm_free_ void *state = NULL;
+	struct lm_xfer_stats st;
+	struct lm_sf_hdr h;
+	char *input = NULL;
+	bool raw = false, force = false;
+	struct lm_ctx x;
+	uint64_t len = 0;
+	int ret;
+
+	OPT_ARGS(opts) = {
+		LM_COMMON_OPTS(c, 'o'),
+		OPT_FILE("input", 'i', &input, "state file to load, - for stdin"),
+		OPT_FLAG("raw", 'r', &raw, "the input is a bare controller state (no container)"),
+		OPT_FLAG("force", 'f', &force, force_help),
+		OPT_END()
+	};
+
+	ret = argconfig_parse(argc, argv, desc, opts);
+	if (ret)
+		return ret;
+	if (!input || !*input) {
+		fprintf(stderr, "restore: no input given: -i FILE, or -i - for stdin\n");
+		return -EINVAL;
+	}
+	ret = lm_begin(&x, "restore", argc, argv, &c, true);
+	if (ret)
+		return ret;
+	ret = read_state(&x, input, raw, &h, &state, &len);
+	if (!ret && !raw && !force)
+		ret = check_compat(&x, &h);
+	if (!ret)
+		ret = check_vfio(&x, force);
+	if (!ret && !x.dev.dry_run && lm_op_is_suspended(&x.dev, &x.t) == 0) {
+		snprintf(x.err, sizeof(x.err),
+			 "VF %u (CNTLID 0x%x) is running: suspend the destination first (nvme lm suspend %s --vf %u); nothing was sent",
+			 x.t.vfn, x.t.cntlid, x.dev.path, x.t.vfn);
+		ret = -EBUSY;
+	}
+	if (ret) {
+		ret = fail(&x, ret);
+		goto out;
+	}
+	if (raw)
+		fprintf(stderr, "restore: %s is a bare state: its source and compatibility are unknown and not checked\n",
+			input);
+	ret = lm_op_restore(&x.dev, &x.t, state, len, &st, x.err, sizeof(x.err));
+	if (ret) {
+		if (st.failed_chunk > 0)
+			snprintf(x.err + strlen(x.err), sizeof(x.err) - strlen(x.err),
+				 "; VF %u stays suspended with a partial state: restore again or reset it",
+				 x.t.vfn);
+		else
+			snprintf(x.err + strlen(x.err), sizeof(x.err) - strlen(x.err),
+				 "; VF %u stays suspended", x.t.vfn);
+		ret = fail(&x, ret);
+		goto out;
+	}
+	if (!x.dev.dry_run)
+		lm_print_xfer(stdout, x.fmt, "restore", x.dev.name, &x.t, &st,
+			      input, lm_crc32c(0, state, len));
+out:
+	lm_ctx_done(&x);
+	return ret;
 }
 
 static int lm_state_show(int argc, char **argv, struct command *cmd,
@@ -123,7 +606,7 @@ static int lm_state_show(int argc, char **argv, struct command *cmd,
 	}
 
 	if (cfg.raw) {
-		ret = read_raw(fd, &payload, &len, err, sizeof(err));
+		ret = lm_read_all(fd, &payload, &len, LM_SF_MAX_PAYLOAD, err, sizeof(err));
 		if (ret) {
 			fprintf(stderr, "state-show: %s: %s\n", path, err);
 			return ret;

@@ -9,6 +9,11 @@
 
 PLUGIN(NAME("lm", "NVMe live migration of SR-IOV virtual functions (TP4159)", NVME_VERSION),
 	COMMAND_LIST(
+		ENTRY("info", "Show the PF's live-migration support and its VFs", lm_info)
+		ENTRY("suspend", "Suspend a VF", lm_suspend, "lm-suspend")
+		ENTRY("resume", "Resume a suspended VF", lm_resume)
+		ENTRY("save", "Save a suspended VF's controller state to a file", lm_save, "lm-save")
+		ENTRY("restore", "Load a saved controller state into a suspended VF", lm_restore, "lm-restore")
 		ENTRY("state-show", "Decode a saved controller state file", lm_state_show)
 	)
 );

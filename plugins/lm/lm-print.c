@@ -7,6 +7,8 @@
 #include <json-c/json.h>
 
 #include "lm-ctrl-state.h"
+#include "lm-discover.h"
+#include "lm-ops.h"
 #include "lm-print.h"
 #include "lm-profile.h"
 
@@ -267,4 +269,160 @@ int lm_print_state(FILE *f, enum lm_fmt fmt, const char *name,
 	normal_state(f, &st);
 	fprintf(f, "Queue check         : %s\n", nproblems ? problem : "ok");
 	return 0;
+}
+
+/* ---- workflow summaries ---- */
+
+static const char *trattr_str(uint8_t a, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", (a & LM_TRATTR_TUDCS) ? " track-user-data" : "",
+		 (a & LM_TRATTR_THMCS) ? " track-host-memory" : "",
+		 (a & LM_TRATTR_MRTLL) ? " mrtll" : "");
+	if (!*buf)
+		snprintf(buf, len, " none");
+	return buf;
+}
+
+void lm_print_info(FILE *f, enum lm_fmt fmt, const char *dev,
+		   const struct lm_pf *pf, const struct lm_vf_sysfs *vfs)
+{
+	const struct lm_ctrl_info *id = &pf->id;
+	struct json_object *root, *o, *arr;
+	char tr[64], vers[128] = "";
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < (int)pf->formats.nv && n < sizeof(vers); i++)
+		n += snprintf(vers + n, sizeof(vers) - n, "%sversion %u", i ? ", " : "",
+			      pf->formats.ver[i]);
+	if (fmt == LM_FMT_JSON) {
+		root = json_object_new_object();
+		jadd_str(root, "device", dev);
+		jadd_str(root, "pci_address", pf->addr);
+		jadd_str(root, "model", id->mn);
+		jadd_str(root, "firmware", id->fr);
+		jadd_str(root, "serial", id->sn);
+		jadd_hex(root, "vid", id->vid);
+		jadd_int(root, "cntlid", id->cntlid);
+		jadd_str(root, "profile", lm_profile_name(pf->profile));
+		json_object_object_add(root, "hmlms", json_object_new_boolean(id->hmlms));
+		json_object_object_add(root, "vendor_lm", json_object_new_boolean(id->vendor_lm));
+		jadd_int(root, "mdts_bytes", lm_mdts_bytes(id->mdts, 4096));
+		o = json_object_new_object();
+		jadd_int(o, "cmmrtd", id->cmmrtd);
+		jadd_int(o, "nmmrtd", id->nmmrtd);
+		jadd_int(o, "minmrtg", id->minmrtg);
+		jadd_int(o, "maxmrtg", id->maxmrtg);
+		jadd_hex(o, "trattr", id->trattr);
+		jadd_int(o, "mcudmq", id->mcudmq);
+		jadd_int(o, "mnsudmq", id->mnsudmq);
+		jadd_int(o, "mcmr", id->mcmr);
+		jadd_int(o, "nmcmr", id->nmcmr);
+		jadd_int(o, "mcdqpc", id->mcdqpc);
+		json_object_object_add(root, "tp4159", o);
+		arr = json_object_new_array();
+		for (i = 0; i < (int)pf->formats.nv; i++)
+			json_object_array_add(arr, json_object_new_int(pf->formats.ver[i]));
+		json_object_object_add(root, "state_formats", arr);
+		arr = json_object_new_array();
+		for (i = 0; i < pf->nsec; i++) {
+			o = json_object_new_object();
+			jadd_int(o, "vf", pf->sec[i].vfn);
+			jadd_int(o, "cntlid", pf->sec[i].scid);
+			json_object_object_add(o, "online",
+				json_object_new_boolean(pf->sec[i].scs & 1));
+			jadd_int(o, "vq", pf->sec[i].nvq);
+			jadd_int(o, "vi", pf->sec[i].nvi);
+			jadd_str(o, "pci_address", vfs[i].addr);
+			jadd_str(o, "driver", vfs[i].driver);
+			json_object_array_add(arr, o);
+		}
+		json_object_object_add(root, "secondary_controllers", arr);
+		fprintf(f, "%s\n", json_object_to_json_string_ext(root,
+			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(root);
+		return;
+	}
+	fprintf(f, "Device              : %s (%s)\n", dev, *pf->addr ? pf->addr : "no PCI function in sysfs");
+	fprintf(f, "Model               : %s\n", id->mn);
+	fprintf(f, "Firmware            : %s\n", id->fr);
+	fprintf(f, "Serial              : %s\n", id->sn);
+	fprintf(f, "Live migration      : %s%s\n",
+		id->hmlms ? "TP4159 (OACS.HMLMS)" : "",
+		id->vendor_lm ? (id->hmlms ? ", intel-2022 vendor flag" : "intel-2022 vendor flag") : "");
+	fprintf(f, "Profile             : %s\n", lm_profile_name(pf->profile));
+	fprintf(f, "Max transfer (MDTS) : %u bytes\n", lm_mdts_bytes(id->mdts, 4096));
+	if (id->hmlms) {
+		fprintf(f, "CMMRTD / NMMRTD     : %u / %u\n", id->cmmrtd, id->nmmrtd);
+		fprintf(f, "MINMRTG / MAXMRTG   : %u / %u\n", id->minmrtg, id->maxmrtg);
+		fprintf(f, "TRATTR              : 0x%x (%s)\n", id->trattr, 1 +
+			trattr_str(id->trattr, tr, sizeof(tr)));
+		fprintf(f, "MCUDMQ / MNSUDMQ    : %u / %u\n", id->mcudmq, id->mnsudmq);
+		fprintf(f, "MCMR / NMCMR        : %u / %u\n", id->mcmr, id->nmcmr);
+		fprintf(f, "MCDQPC              : %u\n", id->mcdqpc);
+		fprintf(f, "State formats       : %s\n", *vers ? vers : "not reported");
+	}
+	fprintf(f, "Secondary controllers: %d\n", pf->nsec);
+	fprintf(f, "  %-4s %-7s %-8s %-4s %-4s %-13s %s\n", "VF", "CNTLID",
+		"STATE", "VQ", "VI", "PCI", "DRIVER");
+	for (i = 0; i < pf->nsec; i++)
+		fprintf(f, "  %-4u 0x%-5x %-8s %-4u %-4u %-13s %s\n",
+			pf->sec[i].vfn, pf->sec[i].scid,
+			(pf->sec[i].scs & 1) ? "online" : "offline",
+			pf->sec[i].nvq, pf->sec[i].nvi,
+			*vfs[i].addr ? vfs[i].addr : "-",
+			*vfs[i].driver ? vfs[i].driver : "(none)");
+}
+
+static struct json_object *json_target(const char *op, const char *dev,
+				       const struct lm_target *t)
+{
+	struct json_object *o = json_object_new_object();
+
+	jadd_str(o, "command", op);
+	jadd_str(o, "device", dev);
+	jadd_int(o, "vf", t->vfn);
+	jadd_int(o, "cntlid", t->cntlid);
+	jadd_str(o, "profile", lm_profile_name(t->profile));
+	return o;
+}
+
+void lm_print_step(FILE *f, enum lm_fmt fmt, const char *op, const char *dev,
+		   const struct lm_target *t, const char *what)
+{
+	struct json_object *o;
+
+	if (fmt == LM_FMT_JSON) {
+		o = json_target(op, dev, t);
+		jadd_str(o, "result", what);
+		fprintf(f, "%s\n", json_object_to_json_string_ext(o,
+			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+		return;
+	}
+	fprintf(f, "%s: VF %u (CNTLID 0x%x): %s\n", dev, t->vfn, t->cntlid, what);
+}
+
+void lm_print_xfer(FILE *f, enum lm_fmt fmt, const char *op, const char *dev,
+		   const struct lm_target *t, const struct lm_xfer_stats *st,
+		   const char *file, uint32_t crc)
+{
+	struct json_object *o;
+
+	if (fmt == LM_FMT_JSON) {
+		o = json_target(op, dev, t);
+		jadd_str(o, "file", file);
+		jadd_int(o, "bytes", st->bytes);
+		jadd_int(o, "chunks", st->chunks);
+		jadd_hex(o, "crc32c", crc);
+		json_object_object_add(o, "seconds", json_object_new_double(st->seconds));
+		fprintf(f, "%s\n", json_object_to_json_string_ext(o,
+			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+		return;
+	}
+	fprintf(f, "%s: VF %u (CNTLID 0x%x) %s %s: %" PRIu64 " bytes in %u chunk%s, CRC32C 0x%08x, %.3f s\n",
+		dev, t->vfn, t->cntlid, !strcmp(op, "save") ? "saved to" : "restored from",
+		file, st->bytes, st->chunks, st->chunks == 1 ? "" : "s", crc,
+		st->seconds);
 }

@@ -4,6 +4,7 @@
 #define LM_PRINT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "lm-state-file.h"
@@ -26,3 +27,23 @@ int lm_print_state(FILE *f, enum lm_fmt fmt, const char *name,
 		   char *err, size_t errlen);
 
 #endif /* LM_PRINT_H */
+
+struct lm_pf;
+struct lm_target;
+struct lm_xfer_stats;
+
+/* Per-VF facts from sysfs, for info. */
+struct lm_vf_sysfs {
+	char addr[32];
+	char driver[64];
+};
+
+void lm_print_info(FILE *f, enum lm_fmt fmt, const char *dev,
+		   const struct lm_pf *pf, const struct lm_vf_sysfs *vfs);
+/* suspend, resume: what was done to which VF. */
+void lm_print_step(FILE *f, enum lm_fmt fmt, const char *op, const char *dev,
+		   const struct lm_target *t, const char *what);
+/* save, restore: sizes, chunks, checksum, time. */
+void lm_print_xfer(FILE *f, enum lm_fmt fmt, const char *op, const char *dev,
+		   const struct lm_target *t, const struct lm_xfer_stats *st,
+		   const char *file, uint32_t crc);

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What a PF says about live migration and its VFs: Identify Controller, the
+ * Secondary Controller List (CNS 15h), Supported Controller State Formats
+ * (CNS 20h); and the resolution of --vf/--cntlid into one target VF.
+ */
+#ifndef LM_DISCOVER_H
+#define LM_DISCOVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lm-dev.h"
+
+#define LM_OACS_VIRT_MGMT	(1u << 7)
+#define LM_OACS_HMLMS		(1u << 11)
+#define LM_TRATTR_THMCS		0x01
+#define LM_TRATTR_TUDCS		0x02
+#define LM_TRATTR_MRTLL		0x04
+#define LM_VS_LM_FLAG_OFF	3072
+
+struct lm_ctrl_info {
+	uint16_t vid;
+	char sn[21], mn[41], fr[9];
+	uint8_t mdts;
+	uint16_t cntlid;
+	uint16_t oacs;
+	bool hmlms;		/* OACS bit 11 */
+	bool vendor_lm;		/* Identify byte 3072 == 01h */
+	uint16_t cmmrtd, nmmrtd;
+	uint8_t minmrtg, maxmrtg, trattr;
+	uint16_t mcudmq, mnsudmq, mcmr, nmcmr, mcdqpc;
+};
+
+struct lm_sec_ctrl {
+	uint16_t scid;
+	uint16_t pcid;
+	uint8_t scs;		/* bit 0: online */
+	uint16_t vfn;
+	uint16_t nvq, nvi;
+};
+
+#define LM_MAX_SEC	127
+#define LM_MAX_FORMATS	32
+
+struct lm_state_formats {
+	unsigned int nv;
+	uint16_t ver[LM_MAX_FORMATS];
+	unsigned int nuuid;
+};
+
+void lm_parse_id_ctrl(const uint8_t *id, struct lm_ctrl_info *info);
+/* Entries in a CNS 15h list (at most max). */
+int lm_parse_sec_list(const uint8_t *buf, struct lm_sec_ctrl *out, int max);
+void lm_parse_state_formats(const uint8_t *buf, struct lm_state_formats *f);
+bool lm_formats_has(const struct lm_state_formats *f, uint16_t ver);
+
+/* A PF and its secondary controllers, as Identify tells them. */
+struct lm_pf {
+	struct lm_ctrl_info id;
+	int profile;			/* resolved: tp4159 or intel-2022 */
+	int nsec;
+	struct lm_sec_ctrl sec[LM_MAX_SEC];
+	struct lm_state_formats formats;
+	char addr[32];			/* PCI address, "" if sysfs lacks it */
+};
+
+/*
+ * Identify the PF and its VFs; check that it supports live migration in
+ * the requested profile (auto: whichever it has).
+ */
+int lm_pf_probe(struct lm_dev *d, int profile, struct lm_pf *pf, char *err,
+		size_t errlen);
+
+/* One VF of one PF, as every workflow command needs it. */
+struct lm_target {
+	struct lm_ctrl_info pf;
+	int profile;			/* enum lm_profile */
+	uint16_t cntlid;
+	uint16_t vfn;
+	bool online;
+	uint16_t nvq, nvi;
+	uint32_t max_xfer;		/* bytes per command, from MDTS */
+	bool have_sysfs;
+	char pf_addr[32];
+	char vf_addr[32];
+	char driver[64];
+	struct lm_state_formats formats;
+};
+
+struct lm_select {
+	int vf;				/* -1: not given */
+	int cntlid;			/* -1: not given */
+	int profile;			/* enum lm_profile */
+};
+
+/*
+ * Identify the PF, check it supports live migration, find the VF in its
+ * Secondary Controller List and in sysfs. Returns 0, or an error with a
+ * one-line message.
+ */
+int lm_target_resolve(struct lm_dev *d, const struct lm_select *sel,
+		      struct lm_target *t, char *err, size_t errlen);
+
+#endif /* LM_DISCOVER_H */

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lm-ctrl-state.h"
+#include "lm-ops.h"
+#include "lm-profile.h"
+#include "lm-state-file.h"
+#include "lm-status.h"
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static bool vendor(const struct lm_target *t)
+{
+	return t->profile == LM_PROFILE_INTEL_2022;
+}
+
+/* Send, and turn a failure into the message a user needs. */
+static int run(struct lm_dev *d, const struct lm_target *t, struct lm_cmd *c,
+	       uint32_t *result, char *err, size_t errlen)
+{
+	char why[320];
+	int ret = lm_dev_submit(d, c, result);
+
+	if (!ret)
+		return 0;
+	lm_dev_error(why, sizeof(why), c, ret);
+	if (ret > 0 && lm_status_sct(ret) == LM_SCT_CMD_SPECIFIC &&
+	    lm_status_sc(ret) == LM_SC_CTRL_NOT_SUSPENDED)
+		snprintf(err, errlen,
+			 "VF %u (CNTLID 0x%x) is not suspended: suspend it first (nvme lm suspend %s --vf %u); %s",
+			 t->vfn, t->cntlid, d->path, t->vfn, why);
+	else
+		snprintf(err, errlen, "VF %u (CNTLID 0x%x): %s", t->vfn,
+			 t->cntlid, why);
+	return ret;
+}
+
+int lm_op_suspend(struct lm_dev *d, const struct lm_target *t, bool notify,
+		  bool dudmq, char *err, size_t errlen)
+{
+	struct lm_cmd c;
+
+	if (vendor(t))
+		lm_enc_vs_suspend(&c, t->vfn);
+	else
+		lm_enc_suspend(&c, t->cntlid,
+			       notify ? LM_STYPE_NOTIFY : LM_STYPE_SUSPEND, dudmq);
+	return run(d, t, &c, NULL, err, errlen);
+}
+
+int lm_op_resume(struct lm_dev *d, const struct lm_target *t, char *err,
+		 size_t errlen)
+{
+	struct lm_cmd c;
+
+	if (vendor(t))
+		lm_enc_vs_resume(&c, t->vfn);
+	else
+		lm_enc_resume(&c, t->cntlid);
+	return run(d, t, &c, NULL, err, errlen);
+}
+
+int lm_op_is_suspended(struct lm_dev *d, const struct lm_target *t)
+{
+	struct lm_state_xfer x = { .cntlid = t->cntlid, .len = LM_CS_HDR_LEN };
+	uint8_t hdr[LM_CS_HDR_LEN];
+	uint32_t dw0 = 0;
+	struct lm_cmd c;
+	int ret;
+
+	if (vendor(t) || d->dry_run)
+		return -EOPNOTSUPP;
+	x.buf = hdr;
+	lm_enc_get_state(&c, &x);
+	ret = lm_dev_submit(d, &c, &dw0);
+	if (ret > 0 && lm_status_sct(ret) == LM_SCT_CMD_SPECIFIC &&
+	    lm_status_sc(ret) == LM_SC_CTRL_NOT_SUSPENDED)
+		return 0;
+	if (ret)
+		return -EIO;
+	return dw0 & 1;
+}
+
+static int save_vendor(struct lm_dev *d, const struct lm_target *t,
+		       void **state, uint64_t *len, struct lm_xfer_stats *st,
+		       char *err, size_t errlen)
+{
+	uint32_t size = 0;
+	struct lm_cmd c;
+	void *buf;
+	int ret;
+
+	lm_enc_vs_query_size(&c, t->vfn);
+	ret = run(d, t, &c, &size, err, errlen);
+	if (ret)
+		return ret;
+	if (!size || size > t->max_xfer) {
+		snprintf(err, errlen,
+			 "VF %u: state size %u cannot be saved in one transfer (limit %u bytes)",
+			 t->vfn, size, t->max_xfer);
+		return -EMSGSIZE;
+	}
+	buf = malloc(size);
+	if (!buf) {
+		snprintf(err, errlen, "out of memory for %u bytes of state", size);
+		return -ENOMEM;
+	}
+	lm_enc_vs_save(&c, t->vfn, buf, size);
+	ret = run(d, t, &c, NULL, err, errlen);
+	if (ret) {
+		free(buf);
+		return ret;
+	}
+	*state = buf;
+	*len = size;
+	st->bytes = size;
+	st->chunks = 1;
+	return 0;
+}
+
+int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
+	       uint64_t *len, struct lm_xfer_stats *st, char *err,
+	       size_t errlen)
+{
+	struct lm_state_xfer x = { .cntlid = t->cntlid };
+	uint64_t total = 0, off;
+	uint8_t *buf = NULL, *nb;
+	double start = now();
+	struct lm_cmd c;
+	uint32_t first;
+	char why[256];
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	st->failed_chunk = -1;
+	if (vendor(t)) {
+		ret = save_vendor(d, t, state, len, st, err, errlen);
+		st->seconds = now() - start;
+		return ret;
+	}
+
+	/* The header says how much there is; fetch it with the first chunk. */
+	first = t->max_xfer < 4096 ? t->max_xfer : 4096;
+	buf = malloc(first);
+	if (!buf) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	x.buf = buf;
+	x.len = first;
+	lm_enc_get_state(&c, &x);
+	ret = run(d, t, &c, NULL, err, errlen);
+	if (ret)
+		goto fail;
+	st->chunks = 1;
+	if (d->dry_run) {
+		printf("dry-run: the rest of the state follows in chunks of up to %u bytes, as its header demands\n",
+		       t->max_xfer);
+		*state = buf;
+		*len = 0;
+		return 0;
+	}
+	if (lm_ctrl_state_total(buf, first, &total, why, sizeof(why)) ||
+	    total > LM_SF_MAX_PAYLOAD || total < LM_CS_HDR_LEN) {
+		snprintf(err, errlen, "VF %u: the controller returned a state header that cannot be right: %s",
+			 t->vfn, total > LM_SF_MAX_PAYLOAD ? "larger than 1 GiB" : why);
+		ret = -EPROTO;
+		goto fail;
+	}
+	nb = realloc(buf, total > first ? total : first);
+	if (!nb) {
+		snprintf(err, errlen, "out of memory for %" PRIu64 " bytes of state", total);
+		ret = -ENOMEM;
+		goto fail;
+	}
+	buf = nb;
+	for (off = first; off < total; off += x.len) {
+		x.offset = off;
+		x.len = total - off < t->max_xfer ? total - off : t->max_xfer;
+		x.buf = buf + off;
+		lm_enc_get_state(&c, &x);
+		ret = run(d, t, &c, NULL, err, errlen);
+		if (ret)
+			goto fail;
+		st->chunks++;
+	}
+	*state = buf;
+	*len = total;
+	st->bytes = total;
+	st->seconds = now() - start;
+	return 0;
+fail:
+	free(buf);
+	st->seconds = now() - start;
+	return ret;
+}
+
+int lm_op_restore(struct lm_dev *d, const struct lm_target *t,
+		  const void *state, uint64_t len, struct lm_xfer_stats *st,
+		  char *err, size_t errlen)
+{
+	struct lm_state_xfer x = { .cntlid = t->cntlid };
+	struct lm_chunker it;
+	struct lm_chunk ch;
+	double start = now();
+	struct lm_cmd c;
+	char why[320];
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	st->failed_chunk = -1;
+	if (vendor(t)) {
+		if (len > t->max_xfer) {
+			snprintf(err, errlen,
+				 "VF %u: %" PRIu64 " bytes of state exceed the %u-byte single transfer of the intel-2022 profile",
+				 t->vfn, len, t->max_xfer);
+			return -EMSGSIZE;
+		}
+		lm_enc_vs_load(&c, t->vfn, (void *)state, len);
+		ret = run(d, t, &c, NULL, err, errlen);
+		if (ret)
+			st->failed_chunk = 0;
+		else
+			st->bytes = len, st->chunks = 1;
+		st->seconds = now() - start;
+		return ret;
+	}
+	if (lm_chunker_init(&it, len, t->max_xfer)) {
+		snprintf(err, errlen, "a state of %" PRIu64 " bytes cannot be sent in dwords", len);
+		return -EINVAL;
+	}
+	while (lm_chunker_next(&it, &ch)) {
+		x.offset = ch.offset;
+		x.len = ch.len;
+		x.buf = (uint8_t *)state + ch.offset;
+		lm_enc_set_state(&c, &x, ch.seqind);
+		ret = lm_dev_submit(d, &c, NULL);
+		if (ret) {
+			lm_dev_error(why, sizeof(why), &c, ret);
+			st->failed_chunk = st->chunks;
+			snprintf(err, errlen,
+				 "VF %u (CNTLID 0x%x): Set Controller State failed at chunk %u (offset %" PRIu64 "): %s",
+				 t->vfn, t->cntlid, st->chunks + 1, ch.offset, why);
+			st->seconds = now() - start;
+			return ret;
+		}
+		st->chunks++;
+		st->bytes += ch.len;
+	}
+	st->seconds = now() - start;
+	return 0;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The migration steps on one target VF, for either profile: suspend,
+ * resume, save (Get Controller State in chunks) and restore (Set Controller
+ * State in chunks). Each returns 0, an NVMe status (> 0) or -errno, with a
+ * one-line message in err.
+ */
+#ifndef LM_OPS_H
+#define LM_OPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lm-dev.h"
+#include "lm-discover.h"
+
+struct lm_xfer_stats {
+	uint64_t bytes;
+	unsigned int chunks;
+	double seconds;
+	int failed_chunk;	/* restore: the chunk that failed, or -1 */
+};
+
+int lm_op_suspend(struct lm_dev *d, const struct lm_target *t, bool notify,
+		  bool dudmq, char *err, size_t errlen);
+int lm_op_resume(struct lm_dev *d, const struct lm_target *t, char *err,
+		 size_t errlen);
+
+/* On success *state is malloc'ed, *len bytes. */
+int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
+	       uint64_t *len, struct lm_xfer_stats *st, char *err,
+	       size_t errlen);
+int lm_op_restore(struct lm_dev *d, const struct lm_target *t,
+		  const void *state, uint64_t len, struct lm_xfer_stats *st,
+		  char *err, size_t errlen);
+
+/*
+ * Whether the target is suspended, as Get Controller State tells it
+ * (TP4159 only). 1 suspended, 0 not, < 0 cannot tell.
+ */
+int lm_op_is_suspended(struct lm_dev *d, const struct lm_target *t);
+
+#endif /* LM_OPS_H */
