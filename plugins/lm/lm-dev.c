@@ -32,7 +32,7 @@ int lm_dev_open(struct lm_dev *d, const char *path, char *err, size_t errlen)
 			 path);
 		close(d->fd);
 		d->fd = -1;
-		return -ENOTTY;
+		return -ENODEV;
 	}
 	return 0;
 }

@@ -80,10 +80,14 @@ static void lm_ctx_done(struct lm_ctx *x)
 	lm_dev_close(&x->dev);
 }
 
+/*
+ * Say what went wrong, once. -ENOTTY must not reach nvme-cli: it would
+ * answer with its general help instead of our message.
+ */
 static int fail(struct lm_ctx *x, int ret)
 {
 	fprintf(stderr, "%s: %s\n", x->cmd, x->err);
-	return ret ? ret : -EINVAL;
+	return !ret || ret == -ENOTTY ? -EINVAL : ret;
 }
 
 /*
