@@ -165,8 +165,7 @@ int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
 		goto fail;
 	st->chunks = 1;
 	if (d->dry_run) {
-		printf("dry-run: the rest of the state follows in chunks of up to %u bytes, as its header demands\n",
-		       t->max_xfer);
+		printf("dry-run: the rest of the state would follow in chunks within MDTS, as many as its header demands\n");
 		*state = buf;
 		*len = 0;
 		return 0;
