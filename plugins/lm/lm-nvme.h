@@ -15,6 +15,13 @@ PLUGIN(NAME("lm", "NVMe live migration of SR-IOV virtual functions (TP4159)", NV
 		ENTRY("save", "Save a suspended VF's controller state to a file", lm_save, "lm-save")
 		ENTRY("restore", "Load a saved controller state into a suspended VF", lm_restore, "lm-restore")
 		ENTRY("state-show", "Decode a saved controller state file", lm_state_show)
+		ENTRY("migration-send", "Migration Send: suspend, resume, one Set Controller State transfer", lm_migration_send)
+		ENTRY("migration-recv", "Migration Receive: one Get Controller State transfer", lm_migration_recv)
+		ENTRY("create-cdq", "Create a controller data queue and hold its memory", lm_create_cdq)
+		ENTRY("delete-cdq", "Delete a controller data queue", lm_delete_cdq)
+		ENTRY("track-send", "Track Send: start or stop logging user data changes", lm_track_send)
+		ENTRY("set-cdq", "Set a controller data queue's head pointer (Feature 21h)", lm_set_cdq)
+		ENTRY("get-cdq", "Get a controller data queue's head pointer (Feature 21h)", lm_get_cdq)
 	)
 );
 
