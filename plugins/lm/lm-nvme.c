@@ -29,6 +29,7 @@
 #include "lm-profile.h"
 #include "lm-state-file.h"
 #include "lm-sysfs.h"
+#include "lm-track.h"
 
 #define CREATE_CMD
 #include "lm-nvme.h"
@@ -553,6 +554,221 @@ static int lm_restore(int argc, char **argv, struct command *cmd,
 out:
 	lm_ctx_done(&x);
 	return ret;
+}
+
+static int lm_track(int argc, char **argv, struct command *cmd,
+		    struct plugin *plugin)
+{
+	const char *desc =
+		"Log a VF's user data changes and stream the changed LBA ranges, "
+		"coalesced, to -o FILE|- (text \"NSID SLBA NLB\", jsonl, or binary), "
+		"handing the queue's head back as it goes. The queue lives in "
+		"memory this process keeps locked and mapped until it ends. It ends "
+		"by itself on the controller's final entry: suspended -> exit 0; "
+		"queue full or VF reset -> exit 3, changes lost, a full copy is "
+		"required. SIGINT/SIGTERM stop logging, delete the queue, flush the "
+		"output. --copy SRC:DST copies each changed range from the source "
+		"namespace to the destination as it streams. The device writes the "
+		"queue long after the create command, which only works where the "
+		"PF's IOMMU group is identity (passthrough): checked in sysfs, "
+		"--force skips the check.";
+	struct lm_common c = LM_COMMON_INIT;
+	char *output = NULL, *format = "text", *copy = NULL;
+	char src[256], dst[256], type[32] = "";
+	unsigned int entries = 4096, interval = 10;
+	struct lm_copier copier;
+	struct lm_track_opts o = { 0 };
+	struct lm_track_result r;
+	struct json_object *j;
+	bool force = false;
+	FILE *summary;
+	struct lm_ctx x;
+	int fmt, ret, fd;
+
+	OPT_ARGS(opts) = {
+		LM_COMMON_OPTS(c, 0),
+		OPT_FILE("output", 'o', &output, "where the changed ranges go, - for stdout"),
+		OPT_FMT("format", 'F', &format, "ranges as text, jsonl or binary"),
+		OPT_UINT("entries", 'e', &entries, "queue entries (32 bytes each), default 4096"),
+		OPT_UINT("interval", 'i', &interval, "milliseconds between looks at the queue, default 10"),
+		OPT_STR("copy", 'C', &copy, "SRC:DST namespaces: copy each changed range as it streams"),
+		OPT_FLAG("force", 'f', &force, "skip the IOMMU identity check"),
+		OPT_END()
+	};
+
+	ret = argconfig_parse(argc, argv, desc, opts);
+	if (ret)
+		return ret;
+	fmt = lm_chg_fmt_parse(format);
+	if (!output || !*output || fmt < 0 || entries < 4 || entries > (1u << 24) ||
+	    !interval) {
+		fprintf(stderr, "track: needs -o FILE|-, --format text|jsonl|binary, --entries 4..16M, --interval > 0\n");
+		return -EINVAL;
+	}
+	if (c.dry_run) {
+		fprintf(stderr, "track: --dry-run: tracking cannot be simulated without a queue; use the low-level commands with --dry-run\n");
+		return -EINVAL;
+	}
+	if (copy && lm_copy_spec(copy, src, dst, sizeof(src))) {
+		fprintf(stderr, "track: --copy takes SRC:DST, two namespace devices\n");
+		return -EINVAL;
+	}
+	ret = lm_begin(&x, "track", argc, argv, &c, true);
+	if (ret)
+		return ret;
+	if (x.t.profile != LM_PROFILE_TP4159) {
+		snprintf(x.err, sizeof(x.err), "the %s profile has no change tracking",
+			 lm_profile_name(x.t.profile));
+		ret = fail(&x, -EOPNOTSUPP);
+		goto out;
+	}
+	if (!(x.t.pf.trattr & LM_TRATTR_TUDCS)) {
+		snprintf(x.err, sizeof(x.err), "%s does not track user data changes (TRATTR.TUDCS is clear)",
+			 x.dev.name);
+		ret = fail(&x, -EOPNOTSUPP);
+		goto out;
+	}
+	if (!force && (!*x.t.pf_addr ||
+		       lm_sysfs_iommu_type(x.t.pf_addr, type, sizeof(type)) ||
+		       strcmp(type, "identity"))) {
+		snprintf(x.err, sizeof(x.err),
+			 "the PF's IOMMU group is %s, not identity: the kernel unmaps a passthrough buffer when its command completes, so the device could not keep writing the change queue; boot with iommu=pt (or set the group's type to identity), or pass --force if the mapping is known to stay",
+			 *type ? type : "unknown (no sysfs entry)");
+		ret = fail(&x, -EPERM);
+		goto out;
+	}
+	if (copy) {
+		ret = lm_copier_open(&copier, src, dst, x.err, sizeof(x.err));
+		if (ret) {
+			ret = fail(&x, ret);
+			goto out;
+		}
+		o.copier = &copier;
+	}
+	if (!strcmp(output, "-")) {
+		o.out = stdout;
+	} else {
+		fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		o.out = fd < 0 ? NULL : fdopen(fd, "w");
+		if (!o.out) {
+			snprintf(x.err, sizeof(x.err), "cannot create %s: %s", output, strerror(errno));
+			if (o.copier)
+				lm_copier_close(o.copier, x.err, 0);
+			ret = fail(&x, -errno);
+			goto out;
+		}
+	}
+	o.entries = entries;
+	o.interval_ms = interval;
+	o.fmt = fmt;
+	ret = lm_track_run(&x.dev, &x.t, &o, &r, x.err, sizeof(x.err));
+	if (o.out != stdout && fclose(o.out) && !ret) {
+		snprintf(x.err, sizeof(x.err), "cannot complete %s: %s", output, strerror(errno));
+		ret = -EIO;
+	}
+	if (o.copier && lm_copier_close(o.copier, x.err, sizeof(x.err)) && !ret)
+		ret = -EIO;
+	if (ret) {
+		ret = fail(&x, ret);
+		goto out;
+	}
+	summary = summary_stream(output);
+	if (x.fmt == LM_FMT_JSON) {
+		j = json_object_new_object();
+		json_object_object_add(j, "command", json_object_new_string("track"));
+		json_object_object_add(j, "device", json_object_new_string(x.dev.name));
+		json_object_object_add(j, "vf", json_object_new_int(x.t.vfn));
+		json_object_object_add(j, "cntlid", json_object_new_int(x.t.cntlid));
+		json_object_object_add(j, "entries", json_object_new_int64(r.entries));
+		json_object_object_add(j, "ranges", json_object_new_int64(r.ranges));
+		json_object_object_add(j, "blocks", json_object_new_int64(r.blocks));
+		json_object_object_add(j, "end", json_object_new_string(r.why));
+		json_object_object_add(j, "lost", json_object_new_boolean(r.lost));
+		if (o.copier)
+			json_object_object_add(j, "copied_bytes",
+					       json_object_new_int64(copier.bytes));
+		fprintf(summary, "%s\n", json_object_to_json_string_ext(j,
+			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(j);
+	} else {
+		fprintf(summary, "%s: VF %u (CNTLID 0x%x): %llu entries, %llu ranges, %llu blocks",
+			x.dev.name, x.t.vfn, x.t.cntlid, (unsigned long long)r.entries,
+			(unsigned long long)r.ranges, (unsigned long long)r.blocks);
+		if (o.copier)
+			fprintf(summary, ", %llu bytes copied", (unsigned long long)copier.bytes);
+		fprintf(summary, "; ended: %s\n", r.why);
+	}
+	if (r.lost) {
+		fflush(NULL);
+		fprintf(stderr, "track: changes lost: a full copy is required (%s)\n", r.why);
+		lm_ctx_done(&x);
+		/* nvme-cli turns every error into 1; this one must stand out. */
+		exit(LM_TRACK_EXIT_LOST);
+	}
+out:
+	lm_ctx_done(&x);
+	return ret;
+}
+
+static int lm_copy_ranges(int argc, char **argv, struct command *cmd,
+			  struct plugin *plugin)
+{
+	const char *desc =
+		"Copy the LBA ranges of a change file (written by 'nvme lm track', "
+		"any of its formats) from the SRC namespace to DST: large aligned "
+		"requests, several in flight, only the source's own namespace ID.";
+	struct lm_changes chg = { 0 };
+	struct lm_copier copier;
+	char err[LM_ERR_LEN];
+	char *changes = NULL;
+	bool verbose = false;
+	FILE *f;
+	int ret;
+
+	OPT_ARGS(opts) = {
+		OPT_FILE("changes", 'c', &changes, "change file, - for stdin"),
+		OPT_FLAG("verbose", 'v', &verbose, "say what was copied"),
+		OPT_END()
+	};
+
+	ret = argconfig_parse(argc, argv, desc, opts);
+	if (ret)
+		return ret;
+	if (!changes || !*changes || optind != argc - 2) {
+		fprintf(stderr, "copy-ranges: usage: nvme lm copy-ranges --changes FILE SRC DST\n");
+		return -EINVAL;
+	}
+	f = strcmp(changes, "-") ? fopen(changes, "r") : stdin;
+	if (!f) {
+		fprintf(stderr, "copy-ranges: cannot open %s: %s\n", changes, strerror(errno));
+		return -errno;
+	}
+	ret = lm_chg_read(f, &chg, err, sizeof(err));
+	if (f != stdin)
+		fclose(f);
+	if (ret) {
+		fprintf(stderr, "copy-ranges: %s: %s\n", changes, err);
+		goto out;
+	}
+	lm_changes_coalesce(&chg);
+	ret = lm_copier_open(&copier, argv[optind], argv[optind + 1], err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "copy-ranges: %s\n", err);
+		goto out;
+	}
+	ret = lm_copier_copy(&copier, &chg, err, sizeof(err));
+	if (lm_copier_close(&copier, ret ? NULL : err, ret ? 0 : sizeof(err)) && !ret)
+		ret = -EIO;
+	if (ret) {
+		fprintf(stderr, "copy-ranges: %s\n", err);
+		goto out;
+	}
+	printf("copy-ranges: %llu ranges, %llu bytes copied from %s to %s\n",
+	       (unsigned long long)copier.ranges, (unsigned long long)copier.bytes,
+	       argv[optind], argv[optind + 1]);
+out:
+	lm_changes_free(&chg);
+	return ret == -ENOTTY ? -EINVAL : ret;
 }
 
 static int lm_state_show(int argc, char **argv, struct command *cmd,

@@ -14,6 +14,8 @@ PLUGIN(NAME("lm", "NVMe live migration of SR-IOV virtual functions (TP4159)", NV
 		ENTRY("resume", "Resume a suspended VF", lm_resume)
 		ENTRY("save", "Save a suspended VF's controller state to a file", lm_save, "lm-save")
 		ENTRY("restore", "Load a saved controller state into a suspended VF", lm_restore, "lm-restore")
+		ENTRY("track", "Stream a VF's changed LBA ranges until it is suspended", lm_track, "lm-track")
+		ENTRY("copy-ranges", "Copy the ranges of a change file between namespaces", lm_copy_ranges)
 		ENTRY("state-show", "Decode a saved controller state file", lm_state_show)
 		ENTRY("migration-send", "Migration Send: suspend, resume, one Set Controller State transfer", lm_migration_send)
 		ENTRY("migration-recv", "Migration Receive: one Get Controller State transfer", lm_migration_recv)

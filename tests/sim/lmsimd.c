@@ -309,6 +309,40 @@ static void ctl_status(char *out, size_t len)
 	}
 }
 
+/*
+ * A write the VF executes for its guest, as far as the device can tell:
+ * the data lands in the VF's namespace and, if logging is on, is logged.
+ * Stands in for guest I/O until the simulator runs real guest queues.
+ */
+static int guest_write(struct sim_ctrl *vf, uint64_t slba, uint64_t nlb,
+		       unsigned int fill)
+{
+	struct sim_pf *pf = vf->pf;
+	struct sim_ns *ns = NULL;
+	uint8_t buf[4096];
+	uint64_t off, end, n;
+	unsigned int i;
+
+	for (i = 0; i < pf->nns && !ns; i++)
+		if (pf->ns[i].attached & (1ull << vf->index))
+			ns = &pf->ns[i];
+	if (!ns || !nlb || slba >= ns->nsze || nlb > ns->nsze - slba ||
+	    nlb > (1u << 16))
+		return -EINVAL;
+	if (vf->state == SIM_SUSPENDED)
+		return -EBUSY;	/* a suspended controller fetches nothing */
+	memset(buf, fill, sizeof(buf));
+	off = slba << ns->lba_shift;
+	end = (slba + nlb) << ns->lba_shift;
+	for (; off < end; off += n) {
+		n = end - off < sizeof(buf) ? end - off : sizeof(buf);
+		if (pwrite(ns->fd, buf, n, off) != (ssize_t)n)
+			return -EIO;
+	}
+	sim_cdq_log_write(vf, ns->nsid, slba, nlb);
+	return 0;
+}
+
 static void handle_ctl(struct client *cl, const struct lmsim_hdr *h,
 		       const uint8_t *payload)
 {
@@ -340,6 +374,15 @@ static void handle_ctl(struct client *cl, const struct lmsim_hdr *h,
 			snprintf(out, sizeof(out), "error: no VF %u on PF %u\n", b, a);
 		else
 			sim_ctrl_reset(vf);
+	} else if (!strncmp(line, "write ", 6)) {
+		unsigned long long slba, nlb;
+		unsigned int fill = 0xa5;
+
+		if (sscanf(line, "write %u %u %llu %llu %i", &a, &b, &slba, &nlb, &fill) < 4 ||
+		    !(vf = ctl_vf(a, b)))
+			snprintf(out, sizeof(out), "error: write PF VF SLBA NLB [BYTE]\n");
+		else if (guest_write(vf, slba, nlb, fill))
+			snprintf(out, sizeof(out), "error: the VF has no namespace there, or the write failed\n");
 	} else if (nw >= 2 && !strcmp(word[0], "fault")) {
 		struct sim_fault f = { 0 };
 		char kind[16];

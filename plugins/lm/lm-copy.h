@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The range copier: moves changed LBA ranges from a source namespace to a
+ * destination (block devices, or files standing in for them), in large
+ * aligned requests, several in flight.
+ */
+#ifndef LM_COPY_H
+#define LM_COPY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lm-ranges.h"
+
+#define LM_COPY_MAX_IO		(1u << 20)
+#define LM_COPY_THREADS		4
+
+struct lm_copier {
+	int src, dst;
+	uint32_t nsid;		/* the source's namespace ID; 0: unknown, take all */
+	uint32_t lba_size;
+	uint64_t nlbas;		/* of the source */
+	uint64_t bytes;		/* copied so far */
+	uint64_t ranges;
+};
+
+int lm_copier_open(struct lm_copier *c, const char *src, const char *dst,
+		   char *err, size_t errlen);
+/* Copy every range of a coalesced set; "all LBAs" namespaces whole. */
+int lm_copier_copy(struct lm_copier *c, const struct lm_changes *chg,
+		   char *err, size_t errlen);
+/* fsync the destination and close both. */
+int lm_copier_close(struct lm_copier *c, char *err, size_t errlen);
+
+/* "SRC:DST" into two paths; 0 or -EINVAL. */
+int lm_copy_spec(const char *spec, char *src, char *dst, size_t len);
+
+#endif /* LM_COPY_H */

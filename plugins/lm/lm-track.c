@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lm-status.h"
+#include "lm-track.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static bool is_invalid_cdq(int ret)
+{
+	return ret > 0 && lm_status_sct(ret) == LM_SCT_CMD_SPECIFIC &&
+	       lm_status_sc(ret) == LM_SC_INVALID_CDQ;
+}
+
+/* Emit, copy and count one drained batch. */
+static int flush_batch(const struct lm_track_opts *o, struct lm_changes *chg,
+		       struct lm_track_result *r, char *err, size_t errlen)
+{
+	int ret;
+
+	if (!chg->n && !chg->nall)
+		return 0;
+	lm_changes_coalesce(chg);
+	if (lm_chg_write(o->out, o->fmt, chg)) {
+		snprintf(err, errlen, "cannot write the changes: %s", strerror(errno));
+		return -EIO;
+	}
+	if (o->copier) {
+		ret = lm_copier_copy(o->copier, chg, err, errlen);
+		if (ret)
+			return ret;
+	}
+	r->ranges += chg->n + chg->nall;
+	r->blocks += lm_changes_blocks(chg);
+	lm_changes_clear(chg);
+	return 0;
+}
+
+int lm_track_run(struct lm_dev *d, const struct lm_target *t,
+		 const struct lm_track_opts *o, struct lm_track_result *r,
+		 char *err, size_t errlen)
+{
+	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term;
+	struct lm_changes chg = { 0 };
+	uint32_t cdqid = 0, idle = 0;
+	bool queue_gone = false, stop_sent = false;
+	char why[320];
+	struct lm_cdq q;
+	struct lm_cmd c;
+	size_t bytes;
+	void *mem;
+	int n, ret, ret2;
+
+	memset(r, 0, sizeof(*r));
+	bytes = ((size_t)o->entries * LM_CDQ_ENTRY_LEN + 4095) & ~(size_t)4095;
+	/*
+	 * The controller writes here for the whole session: anonymous,
+	 * zeroed, locked and never moved until the queue is deleted.
+	 */
+	mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED || mlock(mem, bytes)) {
+		snprintf(err, errlen, "cannot lock %zu bytes for the queue: %s (raise RLIMIT_MEMLOCK, or use fewer --entries)",
+			 bytes, strerror(errno));
+		if (mem != MAP_FAILED)
+			munmap(mem, bytes);
+		return -ENOMEM;
+	}
+	lm_cdq_init(&q, mem, o->entries);
+
+	lm_enc_cdq_create(&c, t->cntlid, LM_CDQ_QT_USER_DATA, true,
+			  o->entries * (LM_CDQ_ENTRY_LEN / 4), mem);
+	ret = lm_dev_submit(d, &c, &cdqid);
+	if (ret) {
+		lm_dev_error(why, sizeof(why), &c, ret);
+		snprintf(err, errlen, "cannot create the change queue for VF %u: %s", t->vfn, why);
+		goto out_unmap;
+	}
+	cdqid &= 0xffff;
+
+	stop_requested = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+
+	lm_enc_track_user_data(&c, cdqid, LM_LACT_START);
+	ret = lm_dev_submit(d, &c, NULL);
+	if (ret) {
+		lm_dev_error(why, sizeof(why), &c, ret);
+		snprintf(err, errlen, "cannot start logging for VF %u: %s", t->vfn, why);
+		goto out_delete;
+	}
+	lm_chg_write_header(o->out, o->fmt);
+
+	for (;;) {
+		n = lm_cdq_drain(&q, &chg);
+		if (n < 0) {
+			snprintf(err, errlen, "out of memory");
+			ret = -ENOMEM;
+			break;
+		}
+		r->entries += n;
+		ret = flush_batch(o, &chg, r, err, errlen);
+		if (ret)
+			break;
+		if (q.end != LM_CDQ_RUNNING)
+			break;
+		if (n) {
+			idle = 0;
+			lm_enc_cdq_set_head(&c, cdqid, q.head, false, 0);
+			ret = lm_dev_submit(d, &c, NULL);
+		} else if (++idle * o->interval_ms >= 500) {
+			/* Quiet: make sure the queue still exists. */
+			uint8_t feat[8];
+
+			idle = 0;
+			lm_enc_cdq_get(&c, cdqid, feat);
+			ret = lm_dev_submit(d, &c, NULL);
+		} else {
+			ret = 0;
+		}
+		if (is_invalid_cdq(ret)) {
+			/* A reset dropped it without a final entry. */
+			queue_gone = true;
+			r->lost = true;
+			r->why = "the change queue vanished (VF reset?)";
+			ret = 0;
+			break;
+		}
+		if (ret) {
+			lm_dev_error(why, sizeof(why), &c, ret);
+			snprintf(err, errlen, "VF %u: %s", t->vfn, why);
+			break;
+		}
+		if (stop_requested && !stop_sent) {
+			lm_enc_track_user_data(&c, cdqid, LM_LACT_STOP);
+			ret = lm_dev_submit(d, &c, NULL);
+			stop_sent = true;
+			r->interrupted = true;
+			if (ret)
+				break;
+		}
+		if (stop_sent && idle * o->interval_ms >= 2000)
+			break;	/* no final entry came: give up waiting */
+		sleep_ms(o->interval_ms);
+	}
+	r->end = q.end;
+	if (lm_cdq_lost(&q)) {
+		r->lost = true;
+		r->why = lm_cdq_end_name(q.end);
+	} else if (!r->why) {
+		r->why = q.end != LM_CDQ_RUNNING ? lm_cdq_end_name(q.end) :
+			 r->interrupted ? "interrupted" : "error";
+	}
+
+out_delete:
+	if (!queue_gone) {
+		lm_enc_cdq_delete(&c, cdqid);
+		ret2 = lm_dev_submit(d, &c, NULL);
+		/* Already gone after a suspend with DUDMQ: that is fine. */
+		if (ret2 && !is_invalid_cdq(ret2) && !ret) {
+			lm_dev_error(why, sizeof(why), &c, ret2);
+			snprintf(err, errlen, "cannot delete the change queue: %s; its memory stays locked until exit", why);
+			ret = ret2;
+		}
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+out_unmap:
+	munmap(mem, bytes);
+	lm_changes_free(&chg);
+	return ret;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nvme lm track: log a VF's user data changes into a queue this process
+ * owns, and stream the changed ranges until the controller ends it.
+ */
+#ifndef LM_TRACK_H
+#define LM_TRACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "lm-cdq.h"
+#include "lm-changes-io.h"
+#include "lm-copy.h"
+#include "lm-dev.h"
+#include "lm-discover.h"
+
+struct lm_track_opts {
+	uint32_t entries;		/* queue entries */
+	unsigned int interval_ms;	/* how often to look for new entries */
+	enum lm_chg_fmt fmt;
+	FILE *out;
+	struct lm_copier *copier;	/* NULL: no copy */
+};
+
+struct lm_track_result {
+	uint64_t entries;
+	uint64_t ranges;
+	uint64_t blocks;
+	enum lm_cdq_end end;
+	bool lost;			/* queue full, reset, or unknown end */
+	bool interrupted;		/* SIGINT/SIGTERM */
+	const char *why;		/* what ended it */
+};
+
+/* Exit status of a track whose changes are incomplete. */
+#define LM_TRACK_EXIT_LOST	3
+
+int lm_track_run(struct lm_dev *d, const struct lm_target *t,
+		 const struct lm_track_opts *o, struct lm_track_result *r,
+		 char *err, size_t errlen);
+
+#endif /* LM_TRACK_H */
