@@ -195,18 +195,18 @@ static int lm_info(int argc, char **argv, struct command *cmd,
 	struct lm_ctx x;
 	int i, ret;
 
+	/* info is about the PF: no VF to name, nothing to dry-run. */
 	OPT_ARGS(opts) = {
-		LM_COMMON_OPTS(c, 'o'),
+		OPT_FMT("output-format", 'o', &c.output_format, output_format_help),
+		OPT_FLAG("verbose", 'v', &c.verbose, verbose_help),
+		OPT_UINT("timeout", 't', &c.timeout, timeout_help),
+		OPT_STR("profile", 'p', &c.profile, profile_help),
 		OPT_END()
 	};
 
 	ret = argconfig_parse(argc, argv, desc, opts);
 	if (ret)
 		return ret;
-	if (c.dry_run) {
-		fprintf(stderr, "info: --dry-run: info only reads; nothing to show without asking the device\n");
-		return -EINVAL;
-	}
 	ret = lm_begin(&x, "info", argc, argv, &c, false);
 	if (ret)
 		return ret;
