@@ -2,7 +2,8 @@
 #   make               build build/nvme (nvme-cli with plugins/lm) and the simulator
 #   make check         build, unit tests, lint, then tests/check
 #   make check-unit    unit tests alone
-#   make install       install the binary (PREFIX, DESTDIR)
+#   make install       install the binary, man pages, completions (PREFIX, DESTDIR)
+#   make doc           man pages from Documentation/ into build/man
 #   make bench         benchmarks (bench/), printed as ratios
 # NVME_CLI_SRC=DIR builds against that nvme-cli tree instead of Debian's.
 
@@ -27,6 +28,9 @@ UNIT_CFLAGS	:= -std=gnu11 -g -O1 -Wall -Wextra -Werror -D_GNU_SOURCE \
 UNIT_LDLIBS	:= -ljson-c
 UNIT_DIR	:= $(BUILD)/unit
 
+MAN_SRCS	:= $(filter-out %-options.txt,$(wildcard Documentation/nvme-lm-*.txt))
+MAN_PAGES	:= $(patsubst Documentation/%.txt,$(BUILD)/man/%.1,$(MAN_SRCS))
+
 SIM_DIR		:= $(BUILD)/sim
 SIM_SRCS	:= $(addprefix tests/sim/,lmsimd.c sim-config.c sim-admin.c sim-lm.c sim-sysfs.c)
 SIM_HDRS	:= $(wildcard tests/sim/*.h)
@@ -41,7 +45,13 @@ $(BUILD)/bench/sim-admin: bench/sim-admin.c $(SIM_MODEL) $(SIM_HDRS) | deps
 bench: sim $(BUILD)/bench/sim-admin
 	bench/sim-admin.sh
 
-.PHONY: all deps nvme sim bench check check-unit check-lint tools install clean distclean
+doc: $(MAN_PAGES)
+
+$(BUILD)/man/%.1: Documentation/%.txt $(wildcard Documentation/*-options.txt) | deps
+	@mkdir -p $(dir $@)
+	asciidoctor -b manpage -d manpage -o $@ $<
+
+.PHONY: all deps nvme sim doc bench check check-unit check-lint tools install clean distclean
 
 all: nvme sim
 
@@ -85,11 +95,14 @@ check-unit: $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))
 check-lint: nvme
 	@tests/lint
 
-check: deps nvme sim check-unit check-lint tools
+check: deps nvme sim doc check-unit check-lint tools
 	@tests/check
 
-install: nvme
+install: nvme doc
 	@NVME_LM_OVERWRITE=$(NVME_LM_OVERWRITE) scripts/install-nvme "$(BUILD)/nvme" "$(DESTDIR)" "$(PREFIX)"
+	install -D -m 0644 -t "$(DESTDIR)$(PREFIX)/share/man/man1" $(MAN_PAGES)
+	install -D -m 0644 completions/nvme-lm.bash "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/nvme"
+	install -D -m 0644 completions/_nvme_lm "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_nvme_lm"
 
 clean:
 	rm -rf $(UNIT_DIR) $(BUILD)/meson $(BUILD)/nvme tests/results
