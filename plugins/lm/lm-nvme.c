@@ -869,6 +869,7 @@ struct lm_ll_common {
 	OPT_UINT("timeout", 0, &(c).timeout, timeout_help),			\
 	OPT_FLAG("dry-run", 0, &(c).dry_run, dry_run_help)
 
+/* Open the one device given (the options are parsed by then). */
 static int ll_open(struct lm_dev *d, const char *cmd, int argc, char **argv,
 		   const struct lm_ll_common *c)
 {
@@ -928,13 +929,12 @@ static int lm_migration_send(int argc, char **argv, struct command *cmd,
 	};
 
 	ret = argconfig_parse(argc, argv, desc, opts);
+	if (!ret)
+		ret = ll_open(&d, "migration-send", argc, argv, &c);
 	if (ret)
 		return ret;
 	a.offset = offset;
 	a.input = input;
-	ret = ll_open(&d, "migration-send", argc, argv, &c);
-	if (ret)
-		return ret;
 	ret = lm_ll_migration_send(&d, &a);
 	lm_dev_close(&d);
 	return ll_ret(ret);
@@ -967,13 +967,12 @@ static int lm_migration_recv(int argc, char **argv, struct command *cmd,
 	};
 
 	ret = argconfig_parse(argc, argv, desc, opts);
+	if (!ret)
+		ret = ll_open(&d, "migration-recv", argc, argv, &c);
 	if (ret)
 		return ret;
 	a.offset = offset;
 	a.output = output;
-	ret = ll_open(&d, "migration-recv", argc, argv, &c);
-	if (ret)
-		return ret;
 	ret = lm_ll_migration_recv(&d, &a);
 	lm_dev_close(&d);
 	return ll_ret(ret);
@@ -1004,9 +1003,8 @@ static int lm_create_cdq(int argc, char **argv, struct command *cmd,
 	};
 
 	ret = argconfig_parse(argc, argv, desc, opts);
-	if (ret)
-		return ret;
-	ret = ll_open(&d, "create-cdq", argc, argv, &c);
+	if (!ret)
+		ret = ll_open(&d, "create-cdq", argc, argv, &c);
 	if (ret)
 		return ret;
 	ret = lm_ll_create_cdq(&d, &a);
@@ -1030,9 +1028,8 @@ static int lm_delete_cdq(int argc, char **argv, struct command *cmd,
 	};
 
 	ret = argconfig_parse(argc, argv, desc, opts);
-	if (ret)
-		return ret;
-	ret = ll_open(&d, "delete-cdq", argc, argv, &c);
+	if (!ret)
+		ret = ll_open(&d, "delete-cdq", argc, argv, &c);
 	if (ret)
 		return ret;
 	ret = lm_ll_delete_cdq(&d, cdqid);
@@ -1061,9 +1058,8 @@ static int lm_track_send(int argc, char **argv, struct command *cmd,
 	};
 
 	ret = argconfig_parse(argc, argv, desc, opts);
-	if (ret)
-		return ret;
-	ret = ll_open(&d, "track-send", argc, argv, &c);
+	if (!ret)
+		ret = ll_open(&d, "track-send", argc, argv, &c);
 	if (ret)
 		return ret;
 	ret = lm_ll_track_send(&d, &a);
@@ -1092,9 +1088,8 @@ static int lm_set_cdq(int argc, char **argv, struct command *cmd,
 	};
 
 	ret = argconfig_parse(argc, argv, desc, opts);
-	if (ret)
-		return ret;
-	ret = ll_open(&d, "set-cdq", argc, argv, &c);
+	if (!ret)
+		ret = ll_open(&d, "set-cdq", argc, argv, &c);
 	if (ret)
 		return ret;
 	ret = lm_ll_set_cdq(&d, cdqid, hp, tpt);
@@ -1119,9 +1114,8 @@ static int lm_get_cdq(int argc, char **argv, struct command *cmd,
 	};
 
 	ret = argconfig_parse(argc, argv, desc, opts);
-	if (ret)
-		return ret;
-	ret = ll_open(&d, "get-cdq", argc, argv, &c);
+	if (!ret)
+		ret = ll_open(&d, "get-cdq", argc, argv, &c);
 	if (ret)
 		return ret;
 	ret = lm_ll_get_cdq(&d, cdqid);

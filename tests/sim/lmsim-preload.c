@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lmsim-io.h"
 #include "lmsim-proto.h"
 
 #define MAX_FD		65536
@@ -109,23 +110,6 @@ static struct simfd *sim_get(int fd)
 	return s;
 }
 
-static int full_io(int fd, void *buf, size_t len, bool out)
-{
-	size_t done = 0;
-	ssize_t n;
-
-	while (done < len) {
-		n = out ? send(fd, (char *)buf + done, len - done, MSG_NOSIGNAL)
-			: recv(fd, (char *)buf + done, len - done, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		done += n;
-	}
-	return 0;
-}
-
 static int sim_connect(void)
 {
 	const char *path = getenv("LMSIM_SOCKET");
@@ -196,8 +180,8 @@ static int sim_open(const char *path, int flags, bool stat_only,
 	s = sim_connect();
 	if (s < 0)
 		return -1;
-	if (full_io(s, &h, sizeof(h), true) ||
-	    full_io(s, (void *)path, h.len, true) ||
+	if (lmsim_full_io(s, &h, sizeof(h), true) ||
+	    lmsim_full_io(s, (void *)path, h.len, true) ||
 	    recv_open_rep(s, rep, &passed)) {
 		real_close(s);
 		errno = EIO;
@@ -579,9 +563,9 @@ static int sim_admin(int fd, struct simfd *sf, struct nvme_passthru_cmd64 *c,
 	pthread_mutex_lock(&sf->lock);
 	h.rsvd = ++sf->seq;
 	h.len = sizeof(req) + (to_dev ? c->data_len : 0);
-	if (full_io(fd, &h, sizeof(h), true) ||
-	    full_io(fd, &req, sizeof(req), true) ||
-	    (to_dev && full_io(fd, (void *)(uintptr_t)c->addr, c->data_len, true)))
+	if (lmsim_full_io(fd, &h, sizeof(h), true) ||
+	    lmsim_full_io(fd, &req, sizeof(req), true) ||
+	    (to_dev && lmsim_full_io(fd, (void *)(uintptr_t)c->addr, c->data_len, true)))
 		goto out;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -591,23 +575,23 @@ static int sim_admin(int fd, struct simfd *sf, struct nvme_passthru_cmd64 *c,
 			err = EINTR;
 			goto out;
 		}
-		if (full_io(fd, &h, sizeof(h), false) ||
+		if (lmsim_full_io(fd, &h, sizeof(h), false) ||
 		    h.magic != LMSIM_MAGIC || h.len < sizeof(rep) ||
-		    full_io(fd, &rep, sizeof(rep), false))
+		    lmsim_full_io(fd, &rep, sizeof(rep), false))
 			goto out;
 		if (h.rsvd == sf->seq)
 			break;
 		/* The reply to a command we gave up on: drain and skip it. */
 		for (left = h.len - sizeof(rep); left; left -= n) {
 			n = left < sizeof(sink) ? left : sizeof(sink);
-			if (full_io(fd, sink, n, false))
+			if (lmsim_full_io(fd, sink, n, false))
 				goto out;
 		}
 	}
 	if (rep.data_len > c->data_len || rep.data_len != h.len - sizeof(rep))
 		goto out;
 	if (rep.data_len &&
-	    full_io(fd, (void *)(uintptr_t)c->addr, rep.data_len, false))
+	    lmsim_full_io(fd, (void *)(uintptr_t)c->addr, rep.data_len, false))
 		goto out;
 	if (rep.err) {
 		err = rep.err;

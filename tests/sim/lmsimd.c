@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lmsim-io.h"
 #include "lmsim-proto.h"
 #include "sim.h"
 
@@ -49,23 +50,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stopping = 1;
-}
-
-static int full_io(int fd, void *buf, size_t len, bool out)
-{
-	size_t done = 0;
-	ssize_t n;
-
-	while (done < len) {
-		n = out ? send(fd, (char *)buf + done, len - done, MSG_NOSIGNAL)
-			: recv(fd, (char *)buf + done, len - done, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		done += n;
-	}
-	return 0;
 }
 
 static void drop_client(struct client *cl)
@@ -268,9 +252,9 @@ static void handle_admin(struct client *cl, const struct lmsim_hdr *h,
 		rep.data_len = req->data_len;
 reply:
 	rh.len = sizeof(rep) + rep.data_len;
-	if (full_io(cl->fd, &rh, sizeof(rh), true) ||
-	    full_io(cl->fd, &rep, sizeof(rep), true) ||
-	    (rep.data_len && full_io(cl->fd, c.data, rep.data_len, true)))
+	if (lmsim_full_io(cl->fd, &rh, sizeof(rh), true) ||
+	    lmsim_full_io(cl->fd, &rep, sizeof(rep), true) ||
+	    (rep.data_len && lmsim_full_io(cl->fd, c.data, rep.data_len, true)))
 		drop_client(cl);
 	free(c.data);
 }
@@ -420,8 +404,8 @@ static void handle_ctl(struct client *cl, const struct lmsim_hdr *h,
 	}
 reply:
 	rh.len = strlen(out);
-	if (full_io(cl->fd, &rh, sizeof(rh), true) ||
-	    full_io(cl->fd, out, rh.len, true))
+	if (lmsim_full_io(cl->fd, &rh, sizeof(rh), true) ||
+	    lmsim_full_io(cl->fd, out, rh.len, true))
 		drop_client(cl);
 }
 
@@ -430,13 +414,13 @@ static void handle(struct client *cl)
 	struct lmsim_hdr h;
 	uint8_t *payload;
 
-	if (full_io(cl->fd, &h, sizeof(h), false) || h.magic != LMSIM_MAGIC ||
+	if (lmsim_full_io(cl->fd, &h, sizeof(h), false) || h.magic != LMSIM_MAGIC ||
 	    h.len > LMSIM_MAX_PAYLOAD + sizeof(struct lmsim_admin_req)) {
 		drop_client(cl);
 		return;
 	}
 	payload = malloc(h.len + 1);
-	if (!payload || full_io(cl->fd, payload, h.len, false)) {
+	if (!payload || lmsim_full_io(cl->fd, payload, h.len, false)) {
 		free(payload);
 		drop_client(cl);
 		return;
@@ -562,13 +546,13 @@ static int ctl_main(int argc, char **argv)
 		return 1;
 	}
 	h.len = strlen(line);
-	if (full_io(s, &h, sizeof(h), true) || full_io(s, line, h.len, true) ||
-	    full_io(s, &h, sizeof(h), false) || h.len > 1 << 20) {
+	if (lmsim_full_io(s, &h, sizeof(h), true) || lmsim_full_io(s, line, h.len, true) ||
+	    lmsim_full_io(s, &h, sizeof(h), false) || h.len > 1 << 20) {
 		fprintf(stderr, "lmsimctl: the simulator did not answer\n");
 		return 1;
 	}
 	reply = calloc(1, h.len + 1);
-	if (!reply || full_io(s, reply, h.len, false))
+	if (!reply || lmsim_full_io(s, reply, h.len, false))
 		return 1;
 	fputs(reply, strncmp(reply, "error", 5) ? stdout : stderr);
 	return strncmp(reply, "error", 5) ? 0 : 1;
