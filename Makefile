@@ -32,7 +32,8 @@ MAN_SRCS	:= $(filter-out %-options.txt,$(wildcard Documentation/nvme-lm-*.txt))
 MAN_PAGES	:= $(patsubst Documentation/%.txt,$(BUILD)/man/%.1,$(MAN_SRCS))
 
 SIM_DIR		:= $(BUILD)/sim
-SIM_SRCS	:= $(addprefix tests/sim/,lmsimd.c sim-config.c sim-admin.c sim-lm.c sim-sysfs.c)
+SIM_SRCS	:= $(addprefix tests/sim/,lmsimd.c sim-config.c sim-admin.c sim-lm.c sim-sysfs.c \
+		   sim-guest.c sim-nbd.c)
 SIM_HDRS	:= $(wildcard tests/sim/*.h)
 SIM_CFLAGS	:= -std=gnu11 -g -O2 -Wall -Wextra -Werror -D_GNU_SOURCE
 

@@ -272,6 +272,7 @@ static void ctl_status(char *out, size_t len)
 {
 	size_t n = 0;
 	unsigned int p, i;
+	struct sim_vm *vm;
 
 	for (p = 0; p < sim.npf && n < len; p++) {
 		struct sim_pf *pf = &sim.pf[p];
@@ -290,6 +291,15 @@ static void ctl_status(char *out, size_t len)
 				      c->state == SIM_SUSPENDED ? "suspended" : "running",
 				      *c->driver ? c->driver : "none", c->nsq);
 		}
+	}
+	for (i = 0; i < SIM_MAX_VM && n < len; i++) {
+		vm = &sim.vm[i];
+		if (vm->used)
+			n += snprintf(out + n, len - n,
+				      "vm %s pf%u vf%u queues=%u entries=%u completed=%llu errors=%llu nbd=%s\n",
+				      vm->name, vm->vf->pf->idx, vm->vf->vfn, vm->nq,
+				      vm->qentries, (unsigned long long)vm->completed,
+				      (unsigned long long)vm->errors, vm->sock);
 	}
 }
 
@@ -358,6 +368,17 @@ static void handle_ctl(struct client *cl, const struct lmsim_hdr *h,
 			snprintf(out, sizeof(out), "error: no VF %u on PF %u\n", b, a);
 		else
 			sim_ctrl_reset(vf);
+	} else if (!strncmp(line, "attach ", 7)) {
+		char name[32];
+		unsigned int nq = 2, qe = 64;
+
+		if (sscanf(line, "attach %31s %u %u %u %u", name, &a, &b, &nq, &qe) < 3 ||
+		    !(vf = ctl_vf(a, b)))
+			snprintf(out, sizeof(out), "error: attach VM PF VF [QUEUES [ENTRIES]]\n");
+		else if (sim_vm_attach(&sim, name, vf, nq, qe, out + 7, sizeof(out) - 8))
+			memcpy(out, "error: ", 7), strcat(out, "\n");
+		else
+			snprintf(out, sizeof(out), "ok %s/%s.nbd\n", sim.dir, name);
 	} else if (!strncmp(line, "write ", 6)) {
 		unsigned long long slba, nlb;
 		unsigned int fill = 0xa5;
@@ -471,11 +492,21 @@ static void accept_client(int lfd)
 			 0 : cred.pid;
 }
 
+/* What a poll slot stands for. */
+struct slot_ref {
+	int kind;		/* 0 admin client, 1 NBD listener, 2 NBD client */
+	unsigned int a, b;
+};
+
+#define MAX_POLL (1 + MAX_CLIENTS + SIM_MAX_VM * (1 + SIM_NBD_CLIENTS))
+
 static int serve(void)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct pollfd pfd[MAX_CLIENTS + 1];
-	unsigned int i, n, map[MAX_CLIENTS + 1];
+	struct pollfd pfd[MAX_POLL];
+	struct slot_ref map[MAX_POLL];
+	unsigned int i, j, n;
+	struct sim_vm *vm;
 	int lfd;
 
 	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -498,7 +529,23 @@ static int serve(void)
 			if (clients[i].fd < 0)
 				continue;
 			pfd[n] = (struct pollfd){ .fd = clients[i].fd, .events = POLLIN };
-			map[n++] = i;
+			map[n++] = (struct slot_ref){ 0, i, 0 };
+		}
+		for (i = 0; i < SIM_MAX_VM; i++) {
+			vm = &sim.vm[i];
+			if (!vm->used)
+				continue;
+			pfd[n] = (struct pollfd){ .fd = vm->listen_fd, .events = POLLIN };
+			map[n++] = (struct slot_ref){ 1, i, 0 };
+			/* A request is read only when a slot can take it. */
+			if (sim_vm_free_slot(vm) < 0)
+				continue;
+			for (j = 0; j < SIM_NBD_CLIENTS; j++) {
+				if (vm->client[j].fd < 0)
+					continue;
+				pfd[n] = (struct pollfd){ .fd = vm->client[j].fd, .events = POLLIN };
+				map[n++] = (struct slot_ref){ 2, i, j };
+			}
 		}
 		if (owner && kill(owner, 0) && errno == ESRCH)
 			break;
@@ -507,13 +554,36 @@ static int serve(void)
 		if (pfd[0].revents & POLLIN)
 			accept_client(lfd);
 		for (i = 1; i < n; i++) {
-			if (pfd[i].revents & (POLLHUP | POLLERR | POLLNVAL) &&
-			    !(pfd[i].revents & POLLIN))
-				drop_client(&clients[map[i]]);
-			else if (pfd[i].revents & POLLIN)
-				handle(&clients[map[i]]);
+			bool gone = pfd[i].revents & (POLLHUP | POLLERR | POLLNVAL) &&
+				    !(pfd[i].revents & POLLIN);
+
+			if (!pfd[i].revents)
+				continue;
+			vm = &sim.vm[map[i].a];
+			switch (map[i].kind) {
+			case 0:
+				if (gone)
+					drop_client(&clients[map[i].a]);
+				else
+					handle(&clients[map[i].a]);
+				break;
+			case 1:
+				sim_nbd_accept(vm);
+				break;
+			default:
+				/* The request may have dropped an earlier one's client. */
+				if (vm->client[map[i].b].fd != pfd[i].fd)
+					break;
+				if (gone)
+					sim_nbd_drop(vm, map[i].b);
+				else if (sim_vm_free_slot(vm) >= 0)
+					sim_nbd_request(vm, map[i].b);
+				break;
+			}
 		}
 	}
+	for (i = 0; i < SIM_MAX_VM; i++)
+		sim_vm_destroy(&sim.vm[i]);
 	for (i = 0; i < MAX_CLIENTS; i++)
 		if (clients[i].fd >= 0)
 			drop_client(&clients[i]);

@@ -89,6 +89,7 @@ enum sim_cstate {
 };
 
 struct sim_pf;
+struct sim_vm;
 
 struct sim_ctrl {
 	struct sim_pf *pf;
@@ -111,6 +112,9 @@ struct sim_ctrl {
 	/* Get Controller State: a snapshot taken at offset 0 */
 	uint8_t *snap;
 	uint64_t snap_len;
+
+	/* The VM whose memory this VF may DMA into (its IOMMU domain). */
+	struct sim_vm *dma;
 
 	/* Set Controller State in progress */
 	uint8_t *in;
@@ -153,6 +157,59 @@ struct sim_fault {
 
 #define SIM_MAX_FAULT 16
 
+/* ---- guest I/O ---- */
+
+#define SIM_MAX_VM		4
+#define SIM_VM_QUEUES		8
+#define SIM_VM_SLOTS		32
+#define SIM_NBD_CLIENTS		8
+#define SIM_MAX_IO		(1u << 20)
+#define SIM_PAGE		4096
+
+/* The guest driver's side of one I/O queue pair. */
+struct sim_gq {
+	uint16_t qid;
+	uint16_t entries;
+	uint64_t sq_pa, cq_pa;
+	uint16_t sq_tail;
+	uint16_t cq_head;
+	uint8_t cq_phase;
+};
+
+/* One request in flight: an NBD request and its NVMe command. */
+struct sim_slot {
+	bool busy;
+	int client;
+	uint64_t handle;
+	uint16_t type;
+	uint32_t len;
+	uint64_t buf_pa;	/* data buffer in guest memory */
+	uint64_t prp_pa;	/* its PRP list page */
+};
+
+struct sim_nbd_client {
+	int fd;			/* -1: free */
+};
+
+struct sim_vm {
+	bool used;
+	char name[32];
+	struct sim_ctrl *vf;	/* attached VF */
+	uint8_t *mem;		/* guest memory; guest physical = offset */
+	uint64_t mem_len;
+	uint32_t nsid;
+	uint32_t lba_shift;
+	uint64_t size;		/* bytes of the disk */
+	unsigned int nq, qentries;
+	struct sim_gq q[SIM_VM_QUEUES];
+	unsigned int next_q;
+	struct sim_slot slot[SIM_VM_SLOTS];
+	int listen_fd;
+	char sock[SIM_PATH];
+	struct sim_nbd_client client[SIM_NBD_CLIENTS];
+	uint64_t completed, errors;
+};
+
 struct sim {
 	char dir[SIM_DIR];
 	unsigned int npf;
@@ -160,6 +217,7 @@ struct sim {
 	FILE *log;
 	uint64_t seq;
 	struct sim_fault fault[SIM_MAX_FAULT];
+	struct sim_vm vm[SIM_MAX_VM];
 };
 
 /* A command as it reached the device, and what it completes with. */
@@ -196,6 +254,23 @@ void sim_cdq_log_write(struct sim_ctrl *ctrl, uint32_t nsid, uint64_t slba,
 		       uint32_t nlb);
 void sim_ctrl_init_state(struct sim_ctrl *ctrl);
 bool sim_is_lm_opcode(uint8_t opc);
+
+/* sim-guest.c: the guest's driver and the VF's I/O queues */
+int sim_vm_attach(struct sim *s, const char *name, struct sim_ctrl *vf,
+		  unsigned int nq, unsigned int qentries, char *err, size_t errlen);
+void sim_vm_destroy(struct sim_vm *vm);
+void sim_io_kick(struct sim_ctrl *ctrl);
+int sim_vm_submit(struct sim_vm *vm, int cid, int client, uint64_t handle,
+		  uint16_t type, uint64_t off, uint32_t len);
+int sim_vm_free_slot(const struct sim_vm *vm);
+
+/* sim-nbd.c: each VM's disk over NBD on a Unix socket */
+int sim_nbd_listen(struct sim_vm *vm, char *err, size_t errlen);
+void sim_nbd_accept(struct sim_vm *vm);
+void sim_nbd_request(struct sim_vm *vm, int client);
+void sim_nbd_reply(struct sim_vm *vm, int client, uint64_t handle,
+		   uint32_t error, const void *data, uint32_t len);
+void sim_nbd_drop(struct sim_vm *vm, int client);
 
 /* sim-sysfs.c */
 int sim_sysfs_create(struct sim *s, char *err, size_t errlen);
