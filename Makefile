@@ -43,8 +43,9 @@ $(BUILD)/bench/sim-admin: bench/sim-admin.c $(SIM_MODEL) $(SIM_HDRS) | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(SIM_CFLAGS) -o $@ $< $(SIM_MODEL)
 
-bench: sim $(BUILD)/bench/sim-admin
+bench: nvme sim $(BUILD)/bench/sim-admin
 	bench/sim-admin.sh
+	bench/guest-io.sh
 
 doc: $(MAN_PAGES)
 

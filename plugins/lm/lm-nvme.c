@@ -622,6 +622,15 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 		ret = fail(&x, -EOPNOTSUPP);
 		goto out;
 	}
+	/* The queue's memory is handed over in the create command itself. */
+	if ((uint64_t)entries * 32 > x.t.max_xfer) {
+		snprintf(x.err, sizeof(x.err),
+			 "--entries %u needs %llu bytes, more than %s takes in one command (MDTS, %u bytes): use at most %u",
+			 entries, (unsigned long long)entries * 32, x.dev.name,
+			 x.t.max_xfer, x.t.max_xfer / 32);
+		ret = fail(&x, -EINVAL);
+		goto out;
+	}
 	if (!(x.t.pf.trattr & LM_TRATTR_TUDCS)) {
 		snprintf(x.err, sizeof(x.err), "%s does not track user data changes (TRATTR.TUDCS is clear)",
 			 x.dev.name);
