@@ -1,5 +1,6 @@
 # nvme-lm: the one entry point.
 #   make               build build/nvme (nvme-cli with plugins/lm) and the simulator
+#   make demo          migrate a VF under fio on the simulator, verify, report
 #   make check         build, unit tests, lint, then tests/check
 #   make check-unit    unit tests alone
 #   make install       install the binary, man pages, completions (PREFIX, DESTDIR)
@@ -53,7 +54,12 @@ $(BUILD)/man/%.1: Documentation/%.txt $(wildcard Documentation/*-options.txt) | 
 	@mkdir -p $(dir $@)
 	asciidoctor -b manpage -d manpage -o $@ $<
 
-.PHONY: all deps nvme sim doc bench check check-unit check-lint tools install clean distclean
+demo:
+	@scripts/install-deps demo
+	@$(MAKE) -s nvme sim
+	@scripts/lm-demo
+
+.PHONY: all deps nvme sim doc demo bench check check-unit check-lint tools install clean distclean
 
 all: nvme sim
 
