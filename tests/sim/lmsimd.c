@@ -366,8 +366,11 @@ static void handle_ctl(struct client *cl, const struct lmsim_hdr *h,
 		vf = ctl_vf(a, b);
 		if (!vf)
 			snprintf(out, sizeof(out), "error: no VF %u on PF %u\n", b, a);
-		else
+		else {
 			sim_ctrl_reset(vf);
+			if (vf->dma)
+				sim_vm_recover(vf->dma);
+		}
 	} else if (!strncmp(line, "attach ", 7)) {
 		char name[32];
 		unsigned int nq = 2, qe = 64;

@@ -173,6 +173,7 @@ static int ctrl_exec(struct sim_ctrl *c, const uint8_t *sqe)
 }
 
 static void guest_reap(struct sim_vm *vm);
+static void guest_create_queues(struct sim_vm *vm, struct sim_ctrl *vf);
 
 /*
  * Fetch and execute what the doorbells say is there, while running: a
@@ -332,6 +333,7 @@ int sim_vm_submit(struct sim_vm *vm, int cid, int client, uint64_t handle,
 		w64(sqe + 40, off >> vm->lba_shift);
 		w32(sqe + 48, (len >> vm->lba_shift) - 1);
 	}
+	memcpy(s->sqe, sqe, SQE_LEN);
 	q->sq_tail = (q->sq_tail + 1u) % q->entries;
 	ring_sq(vm, q);
 	if (vm->vf)
@@ -398,6 +400,37 @@ static void guest_create_queues(struct sim_vm *vm, struct sim_ctrl *vf)
 			.qsize = vm->qentries - 1, .qid = vm->q[i].qid,
 			.cqid = vm->q[i].qid, .attr = 0x1 };
 	}
+}
+
+/*
+ * After a function-level reset the guest's driver does what Linux's does:
+ * re-creates its queues from scratch and resubmits what was in flight.
+ */
+void sim_vm_recover(struct sim_vm *vm)
+{
+	struct sim_slot *s;
+	uint8_t *sqe;
+	unsigned int i;
+	struct sim_gq *q;
+
+	for (i = 0; i < vm->nq; i++) {
+		q = &vm->q[i];
+		memset(vm->mem + q->sq_pa, 0, (uint64_t)q->entries * (SQE_LEN + CQE_LEN));
+		q->sq_tail = q->cq_head = 0;
+		q->cq_phase = 1;
+	}
+	guest_create_queues(vm, vm->vf);
+	for (i = 0; i < SIM_VM_SLOTS; i++) {
+		s = &vm->slot[i];
+		if (!s->busy)
+			continue;
+		q = &vm->q[vm->next_q++ % vm->nq];
+		sqe = vm->mem + q->sq_pa + (uint64_t)q->sq_tail * SQE_LEN;
+		memcpy(sqe, s->sqe, SQE_LEN);
+		q->sq_tail = (q->sq_tail + 1u) % q->entries;
+		ring_sq(vm, q);
+	}
+	sim_io_kick(vm->vf);
 }
 
 int sim_vm_attach(struct sim *s, const char *name, struct sim_ctrl *vf,

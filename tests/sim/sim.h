@@ -185,6 +185,7 @@ struct sim_slot {
 	uint32_t len;
 	uint64_t buf_pa;	/* data buffer in guest memory */
 	uint64_t prp_pa;	/* its PRP list page */
+	uint8_t sqe[64];	/* the command, to resubmit after a reset */
 };
 
 struct sim_nbd_client {
@@ -259,6 +260,7 @@ bool sim_is_lm_opcode(uint8_t opc);
 int sim_vm_attach(struct sim *s, const char *name, struct sim_ctrl *vf,
 		  unsigned int nq, unsigned int qentries, char *err, size_t errlen);
 void sim_vm_destroy(struct sim_vm *vm);
+void sim_vm_recover(struct sim_vm *vm);
 void sim_io_kick(struct sim_ctrl *ctrl);
 int sim_vm_submit(struct sim_vm *vm, int cid, int client, uint64_t handle,
 		  uint16_t type, uint64_t off, uint32_t len);
