@@ -7,11 +7,8 @@
 #include <string.h>
 
 #include "sim.h"
+#include "sim-le.h"
 
-static void w16(uint8_t *p, uint16_t v) { p[0] = v; p[1] = v >> 8; }
-static void w32(uint8_t *p, uint32_t v) { w16(p, v); w16(p + 2, v >> 16); }
-static void w64(uint8_t *p, uint64_t v) { w32(p, v); w32(p + 4, v >> 32); }
-static uint16_t r16(const uint8_t *p) { return p[0] | p[1] << 8; }
 
 static void put_str(uint8_t *dst, const char *s, size_t len)
 {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "sim.h"
+#include "sim-le.h"
 
 #define SQE_LEN		64
 #define CQE_LEN		16
@@ -31,12 +32,6 @@
 #define SC_DATA_XFER	0x0004
 #define SC_LBA_RANGE	0x0080
 
-static void w16(uint8_t *p, uint16_t v) { p[0] = v; p[1] = v >> 8; }
-static void w32(uint8_t *p, uint32_t v) { w16(p, v); w16(p + 2, v >> 16); }
-static void w64(uint8_t *p, uint64_t v) { w32(p, v); w32(p + 4, v >> 32); }
-static uint16_t r16(const uint8_t *p) { return p[0] | p[1] << 8; }
-static uint32_t r32(const uint8_t *p) { return r16(p) | (uint32_t)r16(p + 2) << 16; }
-static uint64_t r64(const uint8_t *p) { return r32(p) | (uint64_t)r32(p + 4) << 32; }
 
 /* Guest memory as the device reaches it: NULL outside the VM's memory. */
 static uint8_t *dma(struct sim_vm *vm, uint64_t pa, uint64_t len)

@@ -13,6 +13,7 @@
 #include <sys/uio.h>
 
 #include "sim.h"
+#include "sim-le.h"
 
 #define HDR_LEN		48
 #define NVME_HDR_LEN	8
@@ -27,12 +28,6 @@
 #define LBACIR_RANGE	0
 #define LBACIR_NONE	2
 
-static void w16(uint8_t *p, uint16_t v) { p[0] = v; p[1] = v >> 8; }
-static void w32(uint8_t *p, uint32_t v) { w16(p, v); w16(p + 2, v >> 16); }
-static void w64(uint8_t *p, uint64_t v) { w32(p, v); w32(p + 4, v >> 32); }
-static uint16_t r16(const uint8_t *p) { return p[0] | p[1] << 8; }
-static uint32_t r32(const uint8_t *p) { return r16(p) | (uint32_t)r16(p + 2) << 16; }
-static uint64_t r64(const uint8_t *p) { return r32(p) | (uint64_t)r32(p + 4) << 32; }
 
 bool sim_is_lm_opcode(uint8_t opc)
 {
