@@ -40,7 +40,7 @@ SIM_CFLAGS	:= -std=gnu11 -g -O2 -Wall -Wextra -Werror -D_GNU_SOURCE
 
 SIM_MODEL	:= $(filter-out tests/sim/lmsimd.c,$(SIM_SRCS))
 
-$(BUILD)/bench/sim-admin: bench/sim-admin.c $(SIM_MODEL) $(SIM_HDRS) | deps
+$(BUILD)/bench/sim-admin: bench/sim-admin.c $(SIM_MODEL) $(SIM_HDRS) | deps-build
 	@mkdir -p $(dir $@)
 	$(CC) $(SIM_CFLAGS) -o $@ $< $(SIM_MODEL)
 
@@ -50,7 +50,7 @@ bench: nvme sim $(BUILD)/bench/sim-admin
 
 doc: $(MAN_PAGES)
 
-$(BUILD)/man/%.1: Documentation/%.txt $(wildcard Documentation/*-options.txt) | deps
+$(BUILD)/man/%.1: Documentation/%.txt $(wildcard Documentation/*-options.txt) | deps-doc
 	@mkdir -p $(dir $@)
 	asciidoctor -b manpage -d manpage -o $@ $<
 
@@ -59,7 +59,7 @@ demo:
 	@$(MAKE) -s nvme sim
 	@scripts/lm-demo
 
-.PHONY: all deps nvme sim doc demo bench check check-unit check-lint tools install clean distclean
+.PHONY: all deps deps-build deps-doc nvme sim doc demo bench check check-unit check-lint tools install clean distclean
 
 all: nvme sim
 
@@ -67,28 +67,34 @@ SIM_TOOLS	:= cdq-owner sock-fuzz
 
 sim: $(SIM_DIR)/lmsimd $(SIM_DIR)/lmsim-preload.so $(addprefix $(SIM_DIR)/,$(SIM_TOOLS))
 
-$(SIM_DIR)/%: tests/sim/tools/%.c $(SIM_HDRS) | deps
+$(SIM_DIR)/%: tests/sim/tools/%.c $(SIM_HDRS) | deps-build
 	@mkdir -p $(dir $@)
 	$(CC) $(SIM_CFLAGS) -o $@ $<
 
-$(SIM_DIR)/lmsimd: $(SIM_SRCS) $(SIM_HDRS) | deps
+$(SIM_DIR)/lmsimd: $(SIM_SRCS) $(SIM_HDRS) | deps-build
 	@mkdir -p $(dir $@)
 	$(CC) $(SIM_CFLAGS) -o $@ $(SIM_SRCS)
 
-$(SIM_DIR)/lmsim-preload.so: tests/sim/lmsim-preload.c $(SIM_HDRS) | deps
+$(SIM_DIR)/lmsim-preload.so: tests/sim/lmsim-preload.c $(SIM_HDRS) | deps-build
 	@mkdir -p $(dir $@)
 	$(CC) $(SIM_CFLAGS) -fPIC -shared -o $@ $< -ldl -lpthread
 
 deps:
 	@scripts/install-deps check
 
+deps-build:
+	@scripts/install-deps build
+
+deps-doc:
+	@scripts/install-deps doc
+
 nvme:
 	@scripts/build-nvme
 
-$(UNIT_DIR)/%: tests/unit/%.c $(CORE_SRCS) $(wildcard $(LM)/*.h) tests/lib/state-build.c tests/unit/unit.h | $(UNIT_DIR) deps
+$(UNIT_DIR)/%: tests/unit/%.c $(CORE_SRCS) $(wildcard $(LM)/*.h) tests/lib/state-build.c tests/unit/unit.h | $(UNIT_DIR) deps-build
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) tests/lib/state-build.c $(UNIT_LDLIBS)
 
-$(UNIT_DIR)/tools/%: tests/tools/%.c $(CORE_SRCS) $(wildcard $(LM)/*.h) tests/lib/state-build.c | $(UNIT_DIR) deps
+$(UNIT_DIR)/tools/%: tests/tools/%.c $(CORE_SRCS) $(wildcard $(LM)/*.h) tests/lib/state-build.c | $(UNIT_DIR) deps-build
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) tests/lib/state-build.c $(UNIT_LDLIBS)
 
