@@ -228,10 +228,12 @@ int lm_op_restore(struct lm_dev *d, const struct lm_target *t,
 		}
 		lm_enc_vs_load(&c, t->vfn, (void *)state, len);
 		ret = run(d, t, &c, NULL, err, errlen);
-		if (ret)
+		if (ret) {
 			st->failed_chunk = 0;
-		else
-			st->bytes = len, st->chunks = 1;
+		} else {
+			st->bytes = len;
+			st->chunks = 1;
+		}
 		st->seconds = now() - start;
 		return ret;
 	}

@@ -378,9 +378,10 @@ static void handle_ctl(struct client *cl, const struct lmsim_hdr *h,
 		if (sscanf(line, "attach %31s %u %u %u %u", name, &a, &b, &nq, &qe) < 3 ||
 		    !(vf = ctl_vf(a, b)))
 			snprintf(out, sizeof(out), "error: attach VM PF VF [QUEUES [ENTRIES]]\n");
-		else if (sim_vm_attach(&sim, name, vf, nq, qe, out + 7, sizeof(out) - 8))
-			memcpy(out, "error: ", 7), strcat(out, "\n");
-		else
+		else if (sim_vm_attach(&sim, name, vf, nq, qe, out + 7, sizeof(out) - 8)) {
+			memcpy(out, "error: ", 7);
+			strcat(out, "\n");
+		} else
 			snprintf(out, sizeof(out), "ok %s/%s.nbd\n", sim.dir, name);
 	} else if (!strncmp(line, "write ", 6)) {
 		unsigned long long slba, nlb;
