@@ -579,9 +579,7 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 	struct lm_copier copier;
 	struct lm_track_opts o = { 0 };
 	struct lm_track_result r;
-	struct json_object *j;
 	bool force = false;
-	FILE *summary;
 	struct lm_ctx x;
 	int fmt, ret, fd;
 
@@ -681,32 +679,8 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 		ret = fail(&x, ret);
 		goto out;
 	}
-	summary = summary_stream(output);
-	if (x.fmt == LM_FMT_JSON) {
-		j = json_object_new_object();
-		json_object_object_add(j, "command", json_object_new_string("track"));
-		json_object_object_add(j, "device", json_object_new_string(x.dev.name));
-		json_object_object_add(j, "vf", json_object_new_int(x.t.vfn));
-		json_object_object_add(j, "cntlid", json_object_new_int(x.t.cntlid));
-		json_object_object_add(j, "entries", json_object_new_int64(r.entries));
-		json_object_object_add(j, "ranges", json_object_new_int64(r.ranges));
-		json_object_object_add(j, "blocks", json_object_new_int64(r.blocks));
-		json_object_object_add(j, "end", json_object_new_string(r.why));
-		json_object_object_add(j, "lost", json_object_new_boolean(r.lost));
-		if (o.copier)
-			json_object_object_add(j, "copied_bytes",
-					       json_object_new_int64(copier.bytes));
-		fprintf(summary, "%s\n", json_object_to_json_string_ext(j,
-			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(j);
-	} else {
-		fprintf(summary, "%s: VF %u (CNTLID 0x%x): %llu entries, %llu ranges, %llu blocks",
-			x.dev.name, x.t.vfn, x.t.cntlid, (unsigned long long)r.entries,
-			(unsigned long long)r.ranges, (unsigned long long)r.blocks);
-		if (o.copier)
-			fprintf(summary, ", %llu bytes copied", (unsigned long long)copier.bytes);
-		fprintf(summary, "; ended: %s\n", r.why);
-	}
+	lm_print_track(summary_stream(output), x.fmt, x.dev.name, &x.t, &r,
+		       o.copier ? &copier.bytes : NULL);
 	if (r.lost) {
 		fflush(NULL);
 		fprintf(stderr, "track: changes lost: a full copy is required (%s)\n", r.why);

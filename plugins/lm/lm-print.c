@@ -11,6 +11,7 @@
 #include "lm-ops.h"
 #include "lm-print.h"
 #include "lm-profile.h"
+#include "lm-track.h"
 
 int lm_fmt_parse(const char *s)
 {
@@ -108,6 +109,14 @@ static void normal_state(FILE *f, const struct lm_ctrl_state *st)
 }
 
 /* ---- json ---- */
+
+/* Print an object the way nvme-cli prints JSON, and free it. */
+static void json_emit(FILE *f, struct json_object *o)
+{
+	fprintf(f, "%s\n", json_object_to_json_string_ext(o,
+		JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
 
 static void jadd_int(struct json_object *o, const char *k, int64_t v)
 {
@@ -250,9 +259,7 @@ int lm_print_state(FILE *f, enum lm_fmt fmt, const char *name,
 		} else {
 			jadd_str(root, "state", "opaque (vendor profile)");
 		}
-		fprintf(f, "%s\n", json_object_to_json_string_ext(root,
-			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(root);
+		json_emit(f, root);
 		return 0;
 	}
 
@@ -338,9 +345,7 @@ void lm_print_info(FILE *f, enum lm_fmt fmt, const char *dev,
 			json_object_array_add(arr, o);
 		}
 		json_object_object_add(root, "secondary_controllers", arr);
-		fprintf(f, "%s\n", json_object_to_json_string_ext(root,
-			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(root);
+		json_emit(f, root);
 		return;
 	}
 	fprintf(f, "Device              : %s (%s)\n", dev, *pf->addr ? pf->addr : "no PCI function in sysfs");
@@ -395,9 +400,7 @@ void lm_print_step(FILE *f, enum lm_fmt fmt, const char *op, const char *dev,
 	if (fmt == LM_FMT_JSON) {
 		o = json_target(op, dev, t);
 		jadd_str(o, "result", what);
-		fprintf(f, "%s\n", json_object_to_json_string_ext(o,
-			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(o);
+		json_emit(f, o);
 		return;
 	}
 	fprintf(f, "%s: VF %u (CNTLID 0x%x): %s\n", dev, t->vfn, t->cntlid, what);
@@ -416,13 +419,36 @@ void lm_print_xfer(FILE *f, enum lm_fmt fmt, const char *op, const char *dev,
 		jadd_int(o, "chunks", st->chunks);
 		jadd_hex(o, "crc32c", crc);
 		json_object_object_add(o, "seconds", json_object_new_double(st->seconds));
-		fprintf(f, "%s\n", json_object_to_json_string_ext(o,
-			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(o);
+		json_emit(f, o);
 		return;
 	}
 	fprintf(f, "%s: VF %u (CNTLID 0x%x) %s %s: %" PRIu64 " bytes in %u chunk%s, CRC32C 0x%08x, %.3f s\n",
 		dev, t->vfn, t->cntlid, !strcmp(op, "save") ? "saved to" : "restored from",
 		file, st->bytes, st->chunks, st->chunks == 1 ? "" : "s", crc,
 		st->seconds);
+}
+
+void lm_print_track(FILE *f, enum lm_fmt fmt, const char *dev,
+		    const struct lm_target *t, const struct lm_track_result *r,
+		    const uint64_t *copied)
+{
+	struct json_object *o;
+
+	if (fmt == LM_FMT_JSON) {
+		o = json_target("track", dev, t);
+		jadd_int(o, "entries", r->entries);
+		jadd_int(o, "ranges", r->ranges);
+		jadd_int(o, "blocks", r->blocks);
+		jadd_str(o, "end", r->why);
+		json_object_object_add(o, "lost", json_object_new_boolean(r->lost));
+		if (copied)
+			jadd_int(o, "copied_bytes", *copied);
+		json_emit(f, o);
+		return;
+	}
+	fprintf(f, "%s: VF %u (CNTLID 0x%x): %" PRIu64 " entries, %" PRIu64 " ranges, %" PRIu64 " blocks",
+		dev, t->vfn, t->cntlid, r->entries, r->ranges, r->blocks);
+	if (copied)
+		fprintf(f, ", %" PRIu64 " bytes copied", *copied);
+	fprintf(f, "; ended: %s\n", r->why);
 }

@@ -26,11 +26,12 @@ int lm_print_state(FILE *f, enum lm_fmt fmt, const char *name,
 		   const struct lm_sf_hdr *h, const void *payload, size_t len,
 		   char *err, size_t errlen);
 
-#endif /* LM_PRINT_H */
+
 
 struct lm_pf;
 struct lm_target;
 struct lm_xfer_stats;
+struct lm_track_result;
 
 /* Per-VF facts from sysfs, for info. */
 struct lm_vf_sysfs {
@@ -47,3 +48,9 @@ void lm_print_step(FILE *f, enum lm_fmt fmt, const char *op, const char *dev,
 void lm_print_xfer(FILE *f, enum lm_fmt fmt, const char *op, const char *dev,
 		   const struct lm_target *t, const struct lm_xfer_stats *st,
 		   const char *file, uint32_t crc);
+/* track: entries, ranges, blocks, how it ended; copied NULL without --copy. */
+void lm_print_track(FILE *f, enum lm_fmt fmt, const char *dev,
+		    const struct lm_target *t, const struct lm_track_result *r,
+		    const uint64_t *copied);
+
+#endif /* LM_PRINT_H */
