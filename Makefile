@@ -6,15 +6,17 @@
 #   make install       install the binary, man pages, completions (PREFIX, DESTDIR)
 #   make doc           man pages from Documentation/ into build/man
 #   make bench         benchmarks (bench/), printed as ratios
-# NVME_CLI_SRC=DIR builds against that nvme-cli tree instead of Debian's.
+# NVME_CLI_SRC=DIR builds against that nvme-cli tree instead of Debian's;
+# NVME_CLI_SUITE=SUITE (trixie, sid, ...) against that Debian suite's source.
 
 BUILD		?= $(CURDIR)/build
 PREFIX		?= /usr/local
 DESTDIR		?=
 NVME_CLI_SRC	?=
+NVME_CLI_SUITE	?=
 NVME_LM_OVERWRITE ?= 0
 CC		?= cc
-export BUILD NVME_CLI_SRC
+export BUILD NVME_CLI_SRC NVME_CLI_SUITE
 
 LM		:= plugins/lm
 CORE_SRCS	:= $(filter-out $(LM)/lm-nvme.c,$(wildcard $(LM)/*.c))
