@@ -1,0 +1,244 @@
+# shellcheck shell=bash
+# scripts/lib/config.sh: the one reader of lm-migrate's and lm-qualify's
+# settings, from a config file and from the command line, and the checks
+# every value passes before anything touches a device. Sourced; set PROG
+# (the script's name, for messages) first.
+#
+# Config file syntax (README, "Config files"):
+#   - one KEY=VALUE per line, no spaces around '='; KEY is one of
+#     CFG_KEYS below; blank lines are ignored;
+#   - '#' starts a comment at the start of a line or after whitespace,
+#     outside quotes (so 'a#b' is a value, 'a #b' is 'a' and a comment);
+#   - VALUE is one shell word: 'single quotes' keep everything literally,
+#     "double quotes" keep everything but \" \\ \$ \` (backslash escapes),
+#     outside quotes a backslash escapes the next character;
+#   - nothing is expanded or run: an unquoted or double-quoted $ or `
+#     is an error (single-quote it to keep it literally), as are unquoted
+#     whitespace inside the value and unquoted ; & | < > ( );
+#   - an unknown key, a key set twice, a line that is not KEY=VALUE, an
+#     unterminated quote: an error naming FILE:LINE, exit status 2.
+# Command-line options override the file.
+
+# shellcheck disable=SC2034 # CFG_KEYS is read by the scripts
+CFG_KEYS=(SRC_PF SRC_VF DST_PF DST_VF SRC_NS DST_NS SHARED THRESHOLD MAX_PASSES
+	PASS_INTERVAL TRACK_ENTRIES HANDOVER REPORT NVME FIO_PREFIX FIO_TARGET)
+
+declare -gA CFG=() CFG_FROM=()
+
+# die MESSAGE: a usage or configuration error: one line, exit 2.
+cfg_die() {
+	echo "${PROG:-config}: $*" >&2
+	exit 2
+}
+
+# cfg_set KEY VALUE ORIGIN: ORIGIN names where it came from in messages
+# ("lab.conf:4: SRC_VF", "--src-vf").
+cfg_set() {
+	CFG[$1]=$2
+	CFG_FROM[$1]=$3
+}
+
+# cfg_default KEY VALUE: set unless already set.
+cfg_default() {
+	[ -n "${CFG[$1]+set}" ] || cfg_set "$1" "$2" "$1 (default)"
+}
+
+cfg_get() {
+	printf '%s' "${CFG[$1]-}"
+}
+
+# cfg_unquote TEXT: the value of TEXT (everything after KEY=) in REPLY;
+# returns 1 with the reason in CFG_ERR.
+cfg_unquote() {
+	local s=$1 i=0 n=${#1} c v='' q=''
+	REPLY='' CFG_ERR=''
+	while [ $i -lt "$n" ]; do
+		c=${s:i:1}
+		if [ "$q" = "'" ]; then
+			if [ "$c" = "'" ]; then q=''; else v+=$c; fi
+		elif [ "$q" = '"' ]; then
+			case $c in
+			'"') q='' ;;
+			\\)
+				case ${s:i+1:1} in
+				'"' | \\ | '$' | '`') v+=${s:i+1:1}; i=$((i + 1)) ;;
+				*) v+=$c ;;
+				esac ;;
+			'$' | '`')
+				CFG_ERR="a shell would expand the $c in double quotes; nothing is expanded here: use single quotes to keep it"
+				return 1 ;;
+			*) v+=$c ;;
+			esac
+		else
+			case $c in
+			"'" | '"') q=$c ;;
+			\\)
+				if [ $((i + 1)) -ge "$n" ]; then
+					CFG_ERR="a line ends in a backslash: continuation lines are not supported"
+					return 1
+				fi
+				v+=${s:i+1:1}
+				i=$((i + 1)) ;;
+			' ' | $'\t')
+				# The value ends; only a comment may follow.
+				local rest=${s:i}
+				rest=${rest#"${rest%%[![:space:]]*}"}
+				if [ -n "$rest" ] && [ "${rest:0:1}" != '#' ]; then
+					CFG_ERR="unquoted whitespace in the value: quote the whole value"
+					return 1
+				fi
+				break ;;
+			'$' | '`')
+				CFG_ERR="a shell would expand the unquoted $c; nothing is expanded here: use single quotes to keep it"
+				return 1 ;;
+			';' | '&' | '|' | '<' | '>' | '(' | ')')
+				CFG_ERR="unquoted '$c': quote the value"
+				return 1 ;;
+			*) v+=$c ;;
+			esac
+		fi
+		i=$((i + 1))
+	done
+	if [ -n "$q" ]; then
+		CFG_ERR="unterminated $q quote"
+		return 1
+	fi
+	REPLY=$v
+}
+
+# cfg_read FILE: read settings from FILE (the syntax above) into CFG.
+cfg_read() {
+	local file=$1 line key n=0 k known
+	local -A seen=()
+	if [ -d "$file" ]; then
+		cfg_die "$file: is a directory, not a config file"
+	elif [ ! -e "$file" ]; then
+		cfg_die "$file: no such config file"
+	elif [ ! -r "$file" ]; then
+		cfg_die "$file: cannot read the config file (permission denied)"
+	fi
+	while IFS= read -r line || [ -n "$line" ]; do
+		n=$((n + 1))
+		[[ $line =~ ^[[:space:]]*(#.*)?$ ]] && continue
+		if [[ $line =~ ^[[:space:]]*([A-Za-z_][A-Za-z0-9_]*)[[:space:]]+= ]]; then
+			cfg_die "$file:$n: no spaces around '=': write ${BASH_REMATCH[1]}=VALUE"
+		fi
+		if [[ ! $line =~ ^[[:space:]]*([A-Za-z_][A-Za-z0-9_]*)=(.*)$ ]]; then
+			cfg_die "$file:$n: expected KEY=VALUE or a # comment"
+		fi
+		key=${BASH_REMATCH[1]}
+		known=0
+		for k in "${CFG_KEYS[@]}"; do
+			[ "$k" = "$key" ] && known=1
+		done
+		[ $known = 1 ] || cfg_die "$file:$n: unknown key $key (known: ${CFG_KEYS[*]})"
+		[ -z "${seen[$key]-}" ] || cfg_die "$file:$n: $key is set twice (first on line ${seen[$key]})"
+		seen[$key]=$n
+		cfg_unquote "${BASH_REMATCH[2]}" || cfg_die "$file:$n: $key: $CFG_ERR"
+		cfg_set "$key" "$REPLY" "$file:$n: $key"
+	done <"$file"
+}
+
+# ---- checks: each replaces the value with its normal form or dies ----
+
+cfg_bad() {
+	cfg_die "${CFG_FROM[$1]:-$1}: '${CFG[$1]-}' $2"
+}
+
+# cfg_check_size KEY: bytes, or with a K, M or G suffix (powers of 1024).
+cfg_check_size() {
+	local v=${CFG[$1]-} m=1
+	[[ $v =~ ^([0-9]{1,15})([KMG]?)$ ]] || cfg_bad "$1" "is not a size (bytes, or a number with K, M or G)"
+	case ${BASH_REMATCH[2]} in
+	K) m=1024 ;; M) m=$((1024 * 1024)) ;; G) m=$((1024 * 1024 * 1024)) ;;
+	esac
+	CFG[$1]=$((10#${BASH_REMATCH[1]} * m))
+}
+
+# cfg_check_count KEY MIN: a whole number of at least MIN.
+cfg_check_count() {
+	local v=${CFG[$1]-}
+	if [[ ! $v =~ ^[0-9]{1,9}$ ]] || ((10#$v < $2)); then
+		cfg_bad "$1" "is not a whole number of at least $2"
+	fi
+	CFG[$1]=$((10#$v))
+}
+
+# cfg_check_vf KEY: a VF number: a positive integer.
+cfg_check_vf() {
+	local v=${CFG[$1]-}
+	if [[ ! $v =~ ^[0-9]{1,5}$ ]] || ((10#$v < 1)); then
+		cfg_bad "$1" "is not a VF number (a positive integer)"
+	fi
+	CFG[$1]=$((10#$v))
+}
+
+# cfg_check_seconds KEY: a duration in seconds, decimals allowed.
+cfg_check_seconds() {
+	[[ ${CFG[$1]-} =~ ^[0-9]{1,6}(\.[0-9]{1,6})?$ ]] || cfg_bad "$1" "is not a number of seconds"
+}
+
+# cfg_check_bool KEY: 1/0, yes/no, true/false; normal form 1 or 0.
+cfg_check_bool() {
+	case ${CFG[$1]-} in
+	1 | yes | true) CFG[$1]=1 ;;
+	0 | no | false | '') CFG[$1]=0 ;;
+	*) cfg_bad "$1" "is not 1/0, yes/no or true/false" ;;
+	esac
+}
+
+# cfg_check_pf KEY: a PF controller device, /dev/nvmeN (not a namespace).
+cfg_check_pf() {
+	local v=${CFG[$1]-}
+	[[ $v =~ ^/dev/nvme[0-9]+$ ]] && return
+	[[ $v =~ ^/dev/nvme[0-9]+n[0-9]+$ ]] && cfg_bad "$1" "is a namespace: name the PF's controller, /dev/nvmeN"
+	cfg_bad "$1" "is not a PF controller device (/dev/nvmeN)"
+}
+
+# cfg_check_ns KEY [file]: a namespace, /dev/nvmeNnM; with "file", an
+# existing regular file is allowed too (tests, images).
+cfg_check_ns() {
+	local v=${CFG[$1]-}
+	[[ $v =~ ^/dev/nvme[0-9]+n[0-9]+$ ]] && return
+	[ "${2:-}" = file ] && [ -f "$v" ] && return
+	cfg_bad "$1" "is not a namespace (/dev/nvmeNnM${2:+, or an existing regular file})"
+}
+
+# cfg_check_program KEY: a command that can be run.
+cfg_check_program() {
+	command -v -- "${CFG[$1]-}" >/dev/null 2>&1 || cfg_bad "$1" "is not a command that can be run"
+}
+
+# cfg_require KEY HOW: KEY must be set and non-empty; HOW says how to set it.
+cfg_require() {
+	[ -n "${CFG[$1]-}" ] || cfg_die "$2 is required (see --help)"
+}
+
+# cfg_check_endpoints: source and destination are not the same VF, and
+# (unless shared) not the same namespace.
+cfg_check_endpoints() {
+	if [ "${CFG[SRC_PF]}" = "${CFG[DST_PF]}" ] && [ "${CFG[SRC_VF]}" = "${CFG[DST_VF]}" ]; then
+		cfg_die "the source and the destination are the same VF (${CFG[SRC_PF]} VF ${CFG[SRC_VF]})"
+	fi
+	if [ "${CFG[SHARED]:-0}" != 1 ] && [ -n "${CFG[SRC_NS]-}" ] &&
+		[ "${CFG[SRC_NS]}" = "${CFG[DST_NS]-}" ]; then
+		cfg_die "the source and the destination namespace are the same (${CFG[SRC_NS]}); use --shared (SHARED=1) if both VFs see one namespace"
+	fi
+}
+
+# cfg_words KEY: the value split at whitespace, into the array WORDS (for
+# FIO_PREFIX and FIO_TARGET: word lists, no quoting inside).
+cfg_words() {
+	# shellcheck disable=SC2034 # WORDS is the result
+	read -r -a WORDS <<<"${CFG[$1]-}"
+}
+
+# cfg_print KEY...: the settings that are set, one KEY=VALUE a line, each
+# value quoted so that cfg_read reads it back the same.
+cfg_print() {
+	local k
+	for k in "$@"; do
+		[ -n "${CFG[$k]+set}" ] || continue
+		printf "%s='%s'\n" "$k" "${CFG[$k]//\'/\'\\\'\'}"
+	done
+}
