@@ -17,7 +17,8 @@ plot_timeline() {
 	# Writes only (direction 1): seconds since the first entry, latency ms.
 	awk -F, -v z="$z" '$3 + 0 == 1 { t = ($1 - z) / 1000.0; n[int(($1 - z) / 100)]++
 		printf "%.3f,%.3f\n", t, $2 / 1e6 > lat }
-		END { for (b in n) printf "%.1f,%d\n", b / 10.0, n[b] * 10 }' \
+		END { for (b = 0; b <= max; b++) printf "%.1f,%d\n", b / 10.0, n[b] * 10 }
+		{ if (int(($1 - z) / 100) > max) max = int(($1 - z) / 100) }' \
 		lat="$tmp/lat.csv" "$lat" | sort -t, -k1 -n >"$tmp/iops.csv"
 	: >"$tmp/windows"
 	for r in "$@"; do
