@@ -75,7 +75,7 @@ int lm_ctrl_state_parse(const void *buf, size_t len, struct lm_ctrl_state *st,
 		return -EINVAL;
 	}
 	st->nvme_ver = lm_get_le16(st->nvme);
-	if (st->nvme_ver != 0)
+	if (st->nvme_ver != LM_CS_NVME_VERSION)
 		return 0;	/* opaque: a later format we cannot decode */
 
 	st->niosq = lm_get_le16(st->nvme + 2);
@@ -90,6 +90,17 @@ int lm_ctrl_state_parse(const void *buf, size_t len, struct lm_ctrl_state *st,
 	}
 	st->nvme_decoded = true;
 	return 0;
+}
+
+int lm_ctrl_state_nvme_version(const void *buf, size_t len)
+{
+	struct lm_ctrl_state st;
+	char why[8];
+
+	if (lm_ctrl_state_parse(buf, len, &st, why, sizeof(why)) ||
+	    !st.nvme_len)
+		return -1;
+	return st.nvme_ver;
 }
 
 void lm_ctrl_state_sq(const struct lm_ctrl_state *st, unsigned int i,

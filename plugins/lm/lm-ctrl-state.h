@@ -18,6 +18,10 @@
 #define LM_CS_QUEUE_LEN		24
 
 #define LM_CSATTR_SUSPENDED	0x01
+/* Get Controller State's completion dword 0: the controller is suspended. */
+#define LM_CSUP			0x01
+/* The NVMe controller state version this plugin decodes (CNS 20h lists it). */
+#define LM_CS_NVME_VERSION	0
 
 #define LM_IOSQA_PC		0x0001
 #define LM_IOSQA_QPRIO(a)	(((a) >> 1) & 0x3)
@@ -70,6 +74,12 @@ int lm_ctrl_state_total(const void *hdr, size_t len, uint64_t *total,
 
 int lm_ctrl_state_parse(const void *buf, size_t len, struct lm_ctrl_state *st,
 			char *err, size_t errlen);
+/*
+ * Version of the NVMe-defined part of a state (what CNS 20h lists and CSVI
+ * selects), or -1 when the state has no NVMe part or does not parse.
+ */
+int lm_ctrl_state_nvme_version(const void *buf, size_t len);
+
 void lm_ctrl_state_sq(const struct lm_ctrl_state *st, unsigned int i,
 		      struct lm_sq_state *sq);
 void lm_ctrl_state_cq(const struct lm_ctrl_state *st, unsigned int i,

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lm-ctrl-state.h"
 #include "lm-discover.h"
 #include "lm-le.h"
 #include "lm-profile.h"
@@ -84,6 +85,26 @@ bool lm_formats_has(const struct lm_state_formats *f, uint16_t ver)
 		if (f->ver[i] == ver)
 			return true;
 	return false;
+}
+
+uint8_t lm_formats_csvi(const struct lm_state_formats *f, uint16_t ver)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->nv && i < 255; i++)
+		if (f->ver[i] == ver)
+			return i + 1;
+	return 0;
+}
+
+void lm_formats_str(const struct lm_state_formats *f, char *buf, size_t len)
+{
+	size_t n = 0;
+	unsigned int i;
+
+	snprintf(buf, len, "none");
+	for (i = 0; i < f->nv && n < len; i++)
+		n += snprintf(buf + n, len - n, "%s%u", i ? ", " : "", f->ver[i]);
 }
 
 static int identify(struct lm_dev *d, uint8_t cns, uint16_t cntid, void *buf,
@@ -210,6 +231,8 @@ int lm_target_resolve(struct lm_dev *d, const struct lm_select *sel,
 	t->pf = pf->id;
 	t->profile = pf->profile;
 	t->formats = pf->formats;
+	t->csvi = sel->csvi >= 0 ? sel->csvi :
+		  lm_formats_csvi(&pf->formats, LM_CS_NVME_VERSION);
 	t->max_xfer = lm_mdts_bytes(pf->id.mdts, 4096);
 	t->cntlid = pf->sec[i].scid;
 	t->vfn = pf->sec[i].vfn;

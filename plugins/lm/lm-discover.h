@@ -56,6 +56,18 @@ int lm_parse_sec_list(const uint8_t *buf, struct lm_sec_ctrl *out, int max);
 void lm_parse_state_formats(const uint8_t *buf, struct lm_state_formats *f);
 bool lm_formats_has(const struct lm_state_formats *f, uint16_t ver);
 
+/*
+ * The Controller State Version Index (CSVI) that selects NVMe controller
+ * state version ver on this controller. CSVI is an index into CNS 20h's
+ * version list and 1-based: CSVI 1 is the first version listed. CSVI 0
+ * selects no NVMe-defined state at all (a device then returns the 48-byte
+ * header alone), so 0 here means "ver is not listed". This function is the
+ * one place that knows the index is 1-based.
+ */
+uint8_t lm_formats_csvi(const struct lm_state_formats *f, uint16_t ver);
+/* "3, 0", or "none": the versions a controller lists, for messages. */
+void lm_formats_str(const struct lm_state_formats *f, char *buf, size_t len);
+
 /* A PF and its secondary controllers, as Identify tells them. */
 struct lm_pf {
 	struct lm_ctrl_info id;
@@ -87,12 +99,19 @@ struct lm_target {
 	char vf_addr[32];
 	char driver[64];
 	struct lm_state_formats formats;
+	/*
+	 * CSVI for this plugin's NVMe controller state version on this
+	 * controller (0: not listed, see lm_formats_csvi), or what --csvi
+	 * asked for.
+	 */
+	uint8_t csvi;
 };
 
 struct lm_select {
 	int vf;				/* -1: not given */
 	int cntlid;			/* -1: not given */
 	int profile;			/* enum lm_profile */
+	int csvi;			/* -1: from CNS 20h */
 };
 
 /*

@@ -15,9 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
+#include "lm-cdq.h"
+#include "lm-cdq-mem.h"
 #include "lm-cleanup.h"
 #include "lm-ctrl-state.h"
 #include "lm-file.h"
@@ -177,10 +178,10 @@ static void on_stop(int sig)
 int lm_ll_create_cdq(struct lm_dev *d, const struct lm_ll_cdq *a)
 {
 	struct sigaction sa = { .sa_handler = on_stop };
+	struct lm_cdq_mem mem;
 	struct lm_cmd c;
 	uint32_t cdqid = 0;
-	size_t bytes;
-	void *mem;
+	char why[320];
 	int ret;
 
 	if (!a->hold && !d->dry_run) {
@@ -193,17 +194,18 @@ int lm_ll_create_cdq(struct lm_dev *d, const struct lm_ll_cdq *a)
 		fprintf(stderr, "create-cdq: --size is in dwords, at least 8 (one entry is 8); --queue-type 0 is the only type\n");
 		return -EINVAL;
 	}
-	bytes = ((size_t)a->size_dw * 4 + 4095) & ~(size_t)4095;
-	mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED || mlock(mem, bytes)) {
-		fprintf(stderr, "create-cdq: cannot lock %zu bytes of queue memory: %s (RLIMIT_MEMLOCK?)\n",
-			bytes, strerror(errno));
-		if (mem != MAP_FAILED)
-			munmap(mem, bytes);
-		return -ENOMEM;
+	if (a->size_dw % (LM_CDQ_ENTRY_LEN / 4)) {
+		fprintf(stderr, "create-cdq: --size %u is not a whole number of 32-byte entries (a multiple of 8 dwords)\n",
+			a->size_dw);
+		return -EINVAL;
 	}
-	lm_enc_cdq_create(&c, a->cntlid, a->queue_type, true, a->size_dw, mem);
+	/* PC = 1: one page or one hugepage, never scattered pages. */
+	ret = lm_cdq_mem_alloc(&mem, a->size_dw / (LM_CDQ_ENTRY_LEN / 4), why, sizeof(why));
+	if (ret) {
+		fprintf(stderr, "create-cdq: %s\n", why);
+		return ret;
+	}
+	lm_enc_cdq_create(&c, a->cntlid, a->queue_type, true, a->size_dw, mem.addr);
 	ret = submit(d, &c, &cdqid, "create-cdq");
 	if (ret || d->dry_run)
 		goto out;
@@ -224,7 +226,7 @@ int lm_ll_create_cdq(struct lm_dev *d, const struct lm_ll_cdq *a)
 	else
 		printf("create-cdq: CDQID 0x%04x deleted\n", cdqid);
 out:
-	munmap(mem, bytes);
+	lm_cdq_mem_free(&mem);
 	return ret;
 }
 

@@ -17,6 +17,7 @@
 #include "nvme.h"
 #include "plugin.h"
 
+#include "lm-cdq-mem.h"
 #include "lm-cleanup.h"
 #include "lm-crc32c.h"
 #include "lm-ctrl-state.h"
@@ -43,6 +44,7 @@ static const char *verbose_help = "print every admin command and its status on s
 static const char *timeout_help = "admin command timeout in milliseconds (0: the kernel's)";
 static const char *profile_help = "command set: auto|tp4159|intel-2022 (auto: what Identify says)";
 static const char *dry_run_help = "print the admin commands that would be sent and send nothing";
+static const char *csvi_help = "controller state version index to use instead of the one CNS 20h lists for NVMe state version 0 (1-based)";
 static const char *force_help = "proceed although the VF's driver cannot be verified (unbound, no sysfs)";
 
 /* Options every device command shares. */
@@ -54,10 +56,11 @@ struct lm_common {
 	unsigned int timeout;
 	char *profile;
 	bool dry_run;
+	int csvi;
 };
 
 #define LM_COMMON_INIT { .vf = -1, .cntlid = -1, .output_format = "normal", \
-			 .profile = "auto" }
+			 .profile = "auto", .csvi = -1 }
 
 #define LM_COMMON_OPTS(c, fmt_short)						\
 	OPT_INT("vf", 0, &(c).vf, vf_help),					\
@@ -99,7 +102,8 @@ static int fail(struct lm_ctx *x, int ret)
 static int lm_begin(struct lm_ctx *x, const char *cmd, int argc, char **argv,
 		    const struct lm_common *c, bool want_vf)
 {
-	struct lm_select sel = { .vf = c->vf, .cntlid = c->cntlid };
+	struct lm_select sel = { .vf = c->vf, .cntlid = c->cntlid,
+				 .csvi = c->csvi };
 	int fmt, ret;
 
 	memset(x, 0, sizeof(*x));
@@ -126,6 +130,12 @@ static int lm_begin(struct lm_ctx *x, const char *cmd, int argc, char **argv,
 	}
 	if ((c->vf > 0xffff) || c->cntlid > 0xffff) {
 		snprintf(x->err, sizeof(x->err), "--vf and --cntlid are 16-bit numbers");
+		return fail(x, -EINVAL);
+	}
+	if (c->csvi == 0 || c->csvi > 255) {
+		snprintf(x->err, sizeof(x->err),
+			 "--csvi %d: give 1..255, the 1-based index of a version in the PF's Identify CNS 20h list",
+			 c->csvi);
 		return fail(x, -EINVAL);
 	}
 	x->dev.dry_run = c->dry_run;
@@ -327,8 +337,7 @@ static int write_state(struct lm_ctx *x, const char *path, bool raw,
 	snprintf(id.fr, sizeof(id.fr), "%s", x->t.pf.fr);
 	snprintf(id.sn, sizeof(id.sn), "%s", x->t.pf.sn);
 	if (x->t.profile == LM_PROFILE_TP4159)
-		id.csver = ((const uint8_t *)state)[0] |
-			   ((const uint8_t *)state)[1] << 8;
+		id.csver = lm_ctrl_state_nvme_version(state, len);
 
 	/* Written whole or not at all: no signal in between. */
 	sigemptyset(&block);
@@ -377,6 +386,7 @@ static int lm_save(int argc, char **argv, struct command *cmd,
 		LM_COMMON_OPTS(c, 0),
 		OPT_FILE("output", 'o', &output, "state file to write, - for stdout"),
 		OPT_FLAG("raw", 'r', &raw, "write the bare controller state (upstream nvme-cli's format), no container"),
+		OPT_INT("csvi", 0, &c.csvi, csvi_help),
 		OPT_END()
 	};
 
@@ -447,6 +457,12 @@ static int read_state(struct lm_ctx *x, const char *path, bool raw,
 			 path, why);
 		return -EINVAL;
 	}
+	if (!cs.nvme_len) {
+		snprintf(x->err, sizeof(x->err),
+			 "%s: a controller state header with an empty NVMe part is no state (saved with CSVI 0?); nothing was sent",
+			 path);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -469,11 +485,30 @@ static int check_compat(struct lm_ctx *x, const struct lm_sf_hdr *h)
 			 h->id.mn, t->pf.mn);
 		return -EINVAL;
 	}
-	if (t->profile == LM_PROFILE_TP4159 && t->formats.nv &&
-	    !lm_formats_has(&t->formats, h->id.csver)) {
+	return 0;
+}
+
+/*
+ * The destination's CSVI for the state's NVMe controller state version: a
+ * destination that does not list that version cannot take the state, and
+ * no --force changes that (only --csvi names an index by hand).
+ */
+static int pick_restore_csvi(struct lm_ctx *x, const struct lm_common *c,
+			     const void *state, uint64_t len)
+{
+	int ver;
+
+	if (x->t.profile != LM_PROFILE_TP4159 || c->csvi > 0 || x->dev.dry_run)
+		return 0;
+	ver = lm_ctrl_state_nvme_version(state, len);
+	x->t.csvi = ver < 0 ? 0 : lm_formats_csvi(&x->t.formats, ver);
+	if (!x->t.csvi) {
+		char have[128];
+
+		lm_formats_str(&x->t.formats, have, sizeof(have));
 		snprintf(x->err, sizeof(x->err),
-			 "the destination does not list controller state format version %u: not compatible (--force loads it anyway)",
-			 h->id.csver);
+			 "the destination %s does not list the state's NVMe controller state version %d in Identify CNS 20h (it lists: %s): not compatible, and --force does not change that; nothing was sent",
+			 x->dev.name, ver, have);
 		return -EINVAL;
 	}
 	return 0;
@@ -505,6 +540,7 @@ static int lm_restore(int argc, char **argv, struct command *cmd,
 		OPT_FILE("input", 'i', &input, "state file to load, - for stdin"),
 		OPT_FLAG("raw", 'r', &raw, "the input is a bare controller state (no container)"),
 		OPT_FLAG("force", 'f', &force, force_help),
+		OPT_INT("csvi", 0, &c.csvi, csvi_help),
 		OPT_END()
 	};
 
@@ -521,6 +557,8 @@ static int lm_restore(int argc, char **argv, struct command *cmd,
 	ret = read_state(&x, input, raw, &h, &state, &len);
 	if (!ret && !raw && !force)
 		ret = check_compat(&x, &h);
+	if (!ret)
+		ret = pick_restore_csvi(&x, &c, state, len);
 	if (!ret)
 		ret = check_vfio(&x, force);
 	if (!ret && !x.dev.dry_run && lm_op_is_suspended(&x.dev, &x.t) == 0) {
@@ -575,7 +613,8 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 	struct lm_common c = LM_COMMON_INIT;
 	char *output = NULL, *format = "text", *copy = NULL;
 	char src[256], dst[256], type[32] = "";
-	unsigned int entries = 4096, interval = 10;
+	unsigned int entries = 0, interval = 10;
+	struct lm_hugepages hp;
 	struct lm_copier copier;
 	struct lm_track_opts o = { 0 };
 	struct lm_track_result r;
@@ -587,7 +626,7 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 		LM_COMMON_OPTS(c, 0),
 		OPT_FILE("output", 'o', &output, "where the changed ranges go, - for stdout"),
 		OPT_FMT("format", 'F', &format, "ranges as text, jsonl or binary"),
-		OPT_UINT("entries", 'e', &entries, "queue entries (32 bytes each), default 4096"),
+		OPT_UINT("entries", 'e', &entries, "queue entries (32 bytes each): up to 128 fit one page; more need a free hugepage; default: the most that fits"),
 		OPT_UINT("interval", 'i', &interval, "milliseconds between looks at the queue, default 10"),
 		OPT_STR("copy", 'C', &copy, "SRC:DST namespaces: copy each changed range as it streams"),
 		OPT_FLAG("force", 'f', &force, "skip the IOMMU identity check"),
@@ -598,8 +637,8 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 	if (ret)
 		return ret;
 	fmt = lm_chg_fmt_parse(format);
-	if (!output || !*output || fmt < 0 || entries < 4 || entries > (1u << 24) ||
-	    !interval) {
+	if (!output || !*output || fmt < 0 || (entries && entries < 4) ||
+	    entries > (1u << 24) || !interval) {
 		fprintf(stderr, "track: needs -o FILE|-, --format text|jsonl|binary, --entries 4..16M, --interval > 0\n");
 		return -EINVAL;
 	}
@@ -620,6 +659,10 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 		ret = fail(&x, -EOPNOTSUPP);
 		goto out;
 	}
+	/* One page, or one hugepage if one is free, within MDTS. */
+	lm_hugepages_read(&hp);
+	if (!entries)
+		entries = lm_cdq_mem_max_entries(&hp, x.t.max_xfer);
 	/* The queue's memory is handed over in the create command itself. */
 	if ((uint64_t)entries * 32 > x.t.max_xfer) {
 		snprintf(x.err, sizeof(x.err),

@@ -25,6 +25,12 @@ static bool vendor(const struct lm_target *t)
 	return t->profile == LM_PROFILE_INTEL_2022;
 }
 
+static bool is_cmd_status(int ret, uint8_t sc)
+{
+	return ret > 0 && lm_status_sct(ret) == LM_SCT_CMD_SPECIFIC &&
+	       lm_status_sc(ret) == sc;
+}
+
 /* Send, and turn a failure into the message a user needs. */
 static int run(struct lm_dev *d, const struct lm_target *t, struct lm_cmd *c,
 	       uint32_t *result, char *err, size_t errlen)
@@ -35,8 +41,7 @@ static int run(struct lm_dev *d, const struct lm_target *t, struct lm_cmd *c,
 	if (!ret)
 		return 0;
 	lm_dev_error(why, sizeof(why), c, ret);
-	if (ret > 0 && lm_status_sct(ret) == LM_SCT_CMD_SPECIFIC &&
-	    lm_status_sc(ret) == LM_SC_CTRL_NOT_SUSPENDED)
+	if (is_cmd_status(ret, LM_SC_CTRL_NOT_SUSPENDED))
 		snprintf(err, errlen,
 			 "VF %u (CNTLID 0x%x) is not suspended: suspend it first (nvme lm suspend %s --vf %u); %s",
 			 t->vfn, t->cntlid, d->path, t->vfn, why);
@@ -51,12 +56,19 @@ int lm_op_suspend(struct lm_dev *d, const struct lm_target *t, bool notify,
 {
 	struct lm_cmd c;
 
+	int ret;
+
 	if (vendor(t))
 		lm_enc_vs_suspend(&c, t->vfn);
 	else
 		lm_enc_suspend(&c, t->cntlid,
 			       notify ? LM_STYPE_NOTIFY : LM_STYPE_SUSPEND, dudmq);
-	return run(d, t, &c, NULL, err, errlen);
+	ret = run(d, t, &c, NULL, err, errlen);
+	if (is_cmd_status(ret, LM_SC_CTRL_SUSPENDED))
+		snprintf(err, errlen,
+			 "VF %u (CNTLID 0x%x) is already suspended: nothing changed; save its state (nvme lm save %s --vf %u) or resume it (nvme lm resume %s --vf %u)",
+			 t->vfn, t->cntlid, d->path, t->vfn, d->path, t->vfn);
+	return ret;
 }
 
 int lm_op_resume(struct lm_dev *d, const struct lm_target *t, char *err,
@@ -64,17 +76,34 @@ int lm_op_resume(struct lm_dev *d, const struct lm_target *t, char *err,
 {
 	struct lm_cmd c;
 
+	int ret;
+
 	if (vendor(t))
 		lm_enc_vs_resume(&c, t->vfn);
 	else
 		lm_enc_resume(&c, t->cntlid);
-	return run(d, t, &c, NULL, err, errlen);
+	ret = run(d, t, &c, NULL, err, errlen);
+	if (is_cmd_status(ret, LM_SC_CTRL_NOT_SUSPENDED))
+		snprintf(err, errlen,
+			 "VF %u (CNTLID 0x%x) is already running: nothing to resume, nothing changed",
+			 t->vfn, t->cntlid);
+	return ret;
+}
+
+/*
+ * Suspension shows in completion dword 0 (CSUP) on some devices and only in
+ * the returned header's CSATTR on others: either one counts.
+ */
+static bool state_says_suspended(uint32_t dw0, const uint8_t *hdr)
+{
+	return (dw0 & LM_CSUP) || (hdr[2] & LM_CSATTR_SUSPENDED);
 }
 
 int lm_op_is_suspended(struct lm_dev *d, const struct lm_target *t)
 {
-	struct lm_state_xfer x = { .cntlid = t->cntlid, .len = LM_CS_HDR_LEN };
-	uint8_t hdr[LM_CS_HDR_LEN];
+	struct lm_state_xfer x = { .cntlid = t->cntlid, .csvi = t->csvi,
+				   .len = LM_CS_HDR_LEN };
+	uint8_t hdr[LM_CS_HDR_LEN] = { 0 };
 	uint32_t dw0 = 0;
 	struct lm_cmd c;
 	int ret;
@@ -84,12 +113,11 @@ int lm_op_is_suspended(struct lm_dev *d, const struct lm_target *t)
 	x.buf = hdr;
 	lm_enc_get_state(&c, &x);
 	ret = lm_dev_submit(d, &c, &dw0);
-	if (ret > 0 && lm_status_sct(ret) == LM_SCT_CMD_SPECIFIC &&
-	    lm_status_sc(ret) == LM_SC_CTRL_NOT_SUSPENDED)
+	if (is_cmd_status(ret, LM_SC_CTRL_NOT_SUSPENDED))
 		return 0;
 	if (ret)
 		return -EIO;
-	return dw0 & 1;
+	return state_says_suspended(dw0, hdr);
 }
 
 static int save_vendor(struct lm_dev *d, const struct lm_target *t,
@@ -133,12 +161,13 @@ int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
 	       uint64_t *len, struct lm_xfer_stats *st, char *err,
 	       size_t errlen)
 {
-	struct lm_state_xfer x = { .cntlid = t->cntlid };
+	struct lm_state_xfer x = { .cntlid = t->cntlid, .csvi = t->csvi };
 	uint64_t total = 0, off;
 	uint8_t *buf = NULL, *nb;
 	double start = now();
+	struct lm_ctrl_state cs;
+	uint32_t first, dw0 = 0;
 	struct lm_cmd c;
-	uint32_t first;
 	char why[256];
 	int ret;
 
@@ -150,6 +179,13 @@ int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
 		return ret;
 	}
 
+	if (!t->csvi && !d->dry_run) {
+		lm_formats_str(&t->formats, why, sizeof(why));
+		snprintf(err, errlen,
+			 "VF %u: the PF does not list NVMe controller state version %u in Identify CNS 20h (it lists: %s), so no CSVI selects it; pass --csvi N to use the Nth listed version",
+			 t->vfn, LM_CS_NVME_VERSION, why);
+		return -EOPNOTSUPP;
+	}
 	/* The header says how much there is; fetch it with the first chunk. */
 	first = t->max_xfer < 4096 ? t->max_xfer : 4096;
 	buf = malloc(first);
@@ -160,10 +196,18 @@ int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
 	x.buf = buf;
 	x.len = first;
 	lm_enc_get_state(&c, &x);
-	ret = run(d, t, &c, NULL, err, errlen);
+	ret = run(d, t, &c, &dw0, err, errlen);
 	if (ret)
 		goto fail;
 	st->chunks = 1;
+	/* Some devices answer a running controller instead of refusing it. */
+	if (!d->dry_run && !state_says_suspended(dw0, buf)) {
+		snprintf(err, errlen,
+			 "VF %u (CNTLID 0x%x) is running (CSUP and CSATTR.suspended clear): suspend it first (nvme lm suspend %s --vf %u); nothing was saved",
+			 t->vfn, t->cntlid, d->path, t->vfn);
+		ret = -EBUSY;
+		goto fail;
+	}
 	if (d->dry_run) {
 		printf("dry-run: the rest of the state would follow in chunks within MDTS, as many as its header demands\n");
 		*state = buf;
@@ -194,6 +238,19 @@ int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
 			goto fail;
 		st->chunks++;
 	}
+	if (lm_ctrl_state_parse(buf, total, &cs, why, sizeof(why))) {
+		snprintf(err, errlen, "VF %u: the controller returned a state that does not parse: %s; nothing was saved",
+			 t->vfn, why);
+		ret = -EPROTO;
+		goto fail;
+	}
+	if (!cs.nvme_len) {
+		snprintf(err, errlen,
+			 "VF %u: the controller returned a state with an empty NVMe part (header only, CSVI %u): that is no state to restore; nothing was saved",
+			 t->vfn, t->csvi);
+		ret = -EPROTO;
+		goto fail;
+	}
 	*state = buf;
 	*len = total;
 	st->bytes = total;
@@ -209,7 +266,7 @@ int lm_op_restore(struct lm_dev *d, const struct lm_target *t,
 		  const void *state, uint64_t len, struct lm_xfer_stats *st,
 		  char *err, size_t errlen)
 {
-	struct lm_state_xfer x = { .cntlid = t->cntlid };
+	struct lm_state_xfer x = { .cntlid = t->cntlid, .csvi = t->csvi };
 	struct lm_chunker it;
 	struct lm_chunk ch;
 	double start = now();

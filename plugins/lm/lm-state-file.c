@@ -168,6 +168,7 @@ enum lm_sf_err lm_sf_check_payload(const struct lm_sf_hdr *h,
 {
 	char why[160];
 	uint64_t total;
+	int ver;
 	uint32_t crc;
 
 	if (len < h->payload_len) {
@@ -201,10 +202,16 @@ enum lm_sf_err lm_sf_check_payload(const struct lm_sf_hdr *h,
 			 total, len);
 		return LM_SF_EINCONSISTENT;
 	}
-	if (lm_get_le16(payload) != h->id.csver) {
+	ver = lm_ctrl_state_nvme_version(payload, len);
+	if (ver < 0) {
 		snprintf(msg, msglen,
-			 "state file inconsistent: container says state format version %u, the state says %u",
-			 h->id.csver, lm_get_le16(payload));
+			 "state file inconsistent: the controller state has no NVMe part (a header alone is no state)");
+		return LM_SF_EINCONSISTENT;
+	}
+	if (ver != h->id.csver) {
+		snprintf(msg, msglen,
+			 "state file inconsistent: container says NVMe controller state version %u, the state says %d",
+			 h->id.csver, ver);
 		return LM_SF_EINCONSISTENT;
 	}
 	return LM_SF_OK;

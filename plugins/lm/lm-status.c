@@ -46,6 +46,18 @@ void lm_status_describe(char *buf, size_t len, uint8_t opcode, int status)
 		     lm_status_sc(status) == LM_SC_INVALID_OPCODE &&
 		     lm_opcode_is_lm(opcode);
 
+	/*
+	 * Do Not Retry with a Successful Completion code: a device that
+	 * refused without saying why (seen on a VF's own admin queue). It is
+	 * a failure, and must not read as a success.
+	 */
+	if (!lm_status_sct(status) && !lm_status_sc(status)) {
+		snprintf(buf, len,
+			 "%s: the controller answered status 0x%x (%s with no status code): it refused the command without naming a reason",
+			 lm_opcode_name(opcode), status,
+			 status & 0x4000 ? "Do Not Retry" : "flags");
+		return;
+	}
 	if (no_lm) {
 		snprintf(buf, len,
 			 "this controller does not support live migration (TP4159): %s rejected as Invalid Command Opcode (0x%x)",

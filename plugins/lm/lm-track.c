@@ -3,10 +3,10 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "lm-cdq-mem.h"
 #include "lm-status.h"
 #include "lm-track.h"
 
@@ -16,6 +16,17 @@ static void on_stop(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
+}
+
+/* Once logging is stopped, how long the final entry may take to appear. */
+#define LM_TRACK_FINAL_WAIT_MS	500
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void sleep_ms(unsigned int ms)
@@ -63,32 +74,22 @@ int lm_track_run(struct lm_dev *d, const struct lm_target *t,
 	struct lm_changes chg = { 0 };
 	uint32_t cdqid = 0, idle = 0;
 	bool queue_gone = false, stop_sent = false;
+	uint64_t give_up = 0;
+	struct lm_cdq_mem mem;
 	char why[320];
 	struct lm_cdq q;
 	struct lm_cmd c;
-	size_t bytes;
-	void *mem;
 	int n, ret, ret2;
 
 	memset(r, 0, sizeof(*r));
-	bytes = ((size_t)o->entries * LM_CDQ_ENTRY_LEN + 4095) & ~(size_t)4095;
-	/*
-	 * The controller writes here for the whole session: anonymous,
-	 * zeroed, locked and never moved until the queue is deleted.
-	 */
-	mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED || mlock(mem, bytes)) {
-		snprintf(err, errlen, "cannot lock %zu bytes for the queue: %s (raise RLIMIT_MEMLOCK, or use fewer --entries)",
-			 bytes, strerror(errno));
-		if (mem != MAP_FAILED)
-			munmap(mem, bytes);
-		return -ENOMEM;
-	}
-	lm_cdq_init(&q, mem, o->entries);
+	ret = lm_cdq_mem_alloc(&mem, o->entries, err, errlen);
+	if (ret)
+		return ret;
+	lm_cdq_init(&q, mem.addr, o->entries);
 
+	/* PC = 1: the memory is one page or one hugepage, nothing else. */
 	lm_enc_cdq_create(&c, t->cntlid, LM_CDQ_QT_USER_DATA, true,
-			  o->entries * (LM_CDQ_ENTRY_LEN / 4), mem);
+			  o->entries * (LM_CDQ_ENTRY_LEN / 4), mem.addr);
 	ret = lm_dev_submit(d, &c, &cdqid);
 	if (ret) {
 		lm_dev_error(why, sizeof(why), &c, ret);
@@ -155,10 +156,15 @@ int lm_track_run(struct lm_dev *d, const struct lm_target *t,
 			ret = lm_dev_submit(d, &c, NULL);
 			stop_sent = true;
 			r->interrupted = true;
+			give_up = now_ms() + LM_TRACK_FINAL_WAIT_MS;
 			if (ret)
 				break;
 		}
-		if (stop_sent && idle * o->interval_ms >= 2000)
+		/*
+		 * A clock, not a count of quiet polls: the queue probe above
+		 * resets the idle count, and must not keep us waiting.
+		 */
+		if (stop_sent && now_ms() >= give_up)
 			break;	/* no final entry came: give up waiting */
 		sleep_ms(o->interval_ms);
 	}
@@ -185,7 +191,7 @@ out_delete:
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 out_unmap:
-	munmap(mem, bytes);
+	lm_cdq_mem_free(&mem);
 	lm_changes_free(&chg);
 	return ret;
 }

@@ -143,6 +143,7 @@ static const char *fault_name(enum sim_fault_kind k)
 	case SIM_FAULT_DELAY:	return "delay";
 	case SIM_FAULT_LOSE:	return "lose";
 	case SIM_FAULT_FLIP:	return "flip";
+	case SIM_FAULT_MUTE:	return "mute";
 	default:		return "none";
 	}
 }
@@ -241,8 +242,11 @@ static void handle_admin(struct client *cl, const struct lmsim_hdr *h,
 		status = f.arg;
 	else if (c.data_len > (4096u << c.ctrl->pf->mdts))
 		status = SIM_INVALID_FIELD;	/* beyond MDTS */
-	else
+	else {
+		c.ctrl->pf->mute_cdq = f.kind == SIM_FAULT_MUTE;
 		status = sim_admin(&sim, &c);
+		c.ctrl->pf->mute_cdq = false;
+	}
 	if (f.kind == SIM_FAULT_FLIP && c.out_len)
 		c.data[c.out_len / 2] ^= 0x01;
 	log_cmd(&c, status, f.kind);
@@ -290,6 +294,17 @@ static void ctl_status(char *out, size_t len)
 				      c->online ? "online" : "offline",
 				      c->state == SIM_SUSPENDED ? "suspended" : "running",
 				      *c->driver ? c->driver : "none", c->nsq);
+		}
+		for (i = 0; i < SIM_MAX_CDQ && n < len; i++) {
+			struct sim_cdq *q = &pf->cdq[i];
+
+			if (q->used)
+				n += snprintf(out + n, len - n,
+					      "  cdq%u vf%u entries=%u contiguous=%s%llu stray=%llu\n",
+					      q->id, q->logged->vfn, q->entries,
+					      q->contig_unknown ? "unknown:" : "",
+					      (unsigned long long)q->contig,
+					      (unsigned long long)q->stray);
 		}
 	}
 	for (i = 0; i < SIM_MAX_VM && n < len; i++) {
@@ -410,9 +425,11 @@ static void handle_ctl(struct client *cl, const struct lmsim_hdr *h,
 			f.kind = SIM_FAULT_LOSE;
 		else if (k == 3 && !strcmp(kind, "flip"))
 			f.kind = SIM_FAULT_FLIP;
+		else if (k == 3 && !strcmp(kind, "mute"))
+			f.kind = SIM_FAULT_MUTE;
 		if (f.kind == SIM_FAULT_NONE || opc > 0xff || !n) {
 			snprintf(out, sizeof(out),
-				 "error: fault status|delay|lose|flip OPCODE NTH [STATUS|MS], or fault clear\n");
+				 "error: fault status|delay|lose|flip|mute OPCODE NTH [STATUS|MS], or fault clear\n");
 			goto reply;
 		}
 		f.opcode = opc;

@@ -106,11 +106,14 @@ static void id_secondary_list(struct sim_ctrl *ctrl, uint16_t from, uint8_t *d)
 	d[0] = n;
 }
 
-static void id_state_formats(uint8_t *d)
+static void id_state_formats(const struct sim_pf *pf, uint8_t *d)
 {
-	d[0] = 1;		/* one NVMe-defined version ... */
+	unsigned int i;
+
+	d[0] = pf->nver;	/* NVMe-defined versions ... */
 	d[1] = 0;		/* ... and no vendor UUIDs */
-	w16(d + 2, 0);		/* version 0 */
+	for (i = 0; i < pf->nver; i++)
+		w16(d + 2 + 2 * i, pf->ver[i]);
 }
 
 static void id_ns(struct sim_ns *ns, uint8_t *d)
@@ -164,7 +167,7 @@ static uint32_t identify(struct sim_cmd *c)
 	case 0x20:
 		if (ctrl->index || ctrl->pf->profile != SIM_PROFILE_TP4159)
 			return SIM_INVALID_FIELD;
-		id_state_formats(c->data);
+		id_state_formats(ctrl->pf, c->data);
 		return SIM_OK;
 	default:
 		c->out_len = 0;

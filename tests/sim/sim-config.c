@@ -10,6 +10,15 @@
  *   queues=N         I/O queue pairs each VF starts with, default 2
  *   ns-size=SIZE     size of each VF's namespace, default 64M
  *   iommu=identity|DMA|DMA-FQ  the PF's IOMMU group type, default identity
+ *   csup=0|1         report suspension in Get Controller State's completion
+ *                    dword 0 (CSUP) as well as in the header's CSATTR,
+ *                    default 1 (Samsung's QEMU model: 0)
+ *   get-running=refuse|answer  Get Controller State of a running VF: refuse
+ *                    with Controller Not Suspended, or answer with CSATTR 0
+ *                    (the QEMU model), default refuse
+ *   state-versions=V[,V...]  NVMe controller state versions CNS 20h lists,
+ *                    default 0; CSVI k selects the k-th (only 0 is a state
+ *                    this device can produce)
  */
 #include <ctype.h>
 #include <errno.h>
@@ -35,6 +44,22 @@ static int parse_size(const char *v, uint64_t *out)
 		return -EINVAL;
 	*out = n;
 	return 0;
+}
+
+static int parse_versions(const char *v, struct sim_pf *pf)
+{
+	char *end;
+	unsigned long n;
+
+	pf->nver = 0;
+	while (*v && pf->nver < SIM_MAX_VER) {
+		n = strtoul(v, &end, 0);
+		if (end == v || n > 0xffff || (*end && *end != ','))
+			return -EINVAL;
+		pf->ver[pf->nver++] = n;
+		v = *end ? end + 1 : end;
+	}
+	return *v || !pf->nver ? -EINVAL : 0;
 }
 
 static void set_str(char *dst, size_t len, const char *v)
@@ -73,6 +98,9 @@ int sim_config_pf(struct sim *s, const char *spec, char *err, size_t errlen)
 	set_str(pf->fr, sizeof(pf->fr), "1.0");
 	snprintf(pf->sn, sizeof(pf->sn), "LMSIM-PF%u", pf->idx);
 	snprintf(pf->iommu_type, sizeof(pf->iommu_type), "identity");
+	pf->csup = true;
+	pf->nver = 1;
+	pf->ver[0] = 0;
 
 	copy = strdup(spec);
 	for (tok = strtok_r(copy, " \t\n", &save); tok && !ret;
@@ -109,6 +137,14 @@ int sim_config_pf(struct sim *s, const char *spec, char *err, size_t errlen)
 		else if (!strcmp(tok, "iommu") && (!strcmp(val, "identity") ||
 			 !strcmp(val, "DMA") || !strcmp(val, "DMA-FQ")))
 			snprintf(pf->iommu_type, sizeof(pf->iommu_type), "%s", val);
+		else if (!strcmp(tok, "csup") && (!strcmp(val, "0") || !strcmp(val, "1")))
+			pf->csup = *val == '1';
+		else if (!strcmp(tok, "get-running") && !strcmp(val, "refuse"))
+			pf->answer_running = false;
+		else if (!strcmp(tok, "get-running") && !strcmp(val, "answer"))
+			pf->answer_running = true;
+		else if (!strcmp(tok, "state-versions") && !parse_versions(val, pf))
+			;
 		else {
 			snprintf(err, errlen, "bad PF setting %s=%s", tok, val);
 			ret = -EINVAL;
@@ -208,7 +244,7 @@ int sim_setup(struct sim *s, char *err, size_t errlen)
 	memcpy(dir, s->dir, sizeof(dir));
 	for (p = 0; p < s->npf; p++) {
 		pf = &s->pf[p];
-		pf->next_cdqid = 1;
+		pf->next_cdqid = 0;
 		for (i = 0; i <= pf->nvf; i++) {
 			c = &pf->ctrl[i];
 			c->pf = pf;

@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include "sim.h"
 #include "sim-le.h"
@@ -20,6 +23,7 @@
 #define QENT_LEN	24
 #define CDQ_ENTRY_LEN	32
 #define MAX_STATE	(1ull << 30)
+#define PFN_MASK	((1ull << 55) - 1)
 
 #define ESA_FIRST	1
 #define ESA_STOPPED	2
@@ -77,7 +81,12 @@ static uint64_t state_len(const struct sim_ctrl *ctrl)
 	       (uint64_t)QENT_LEN * (ctrl->nsq + ctrl->ncq) + ctrl->vendor_len;
 }
 
-static int snapshot(struct sim_ctrl *ctrl)
+/*
+ * The controller's state as Get Controller State returns it. CSVI 0 selects
+ * no NVMe-defined state: the header alone, with both sizes 0 (what Samsung's
+ * QEMU model answers too).
+ */
+static int snapshot(struct sim_ctrl *ctrl, bool header_only)
 {
 	uint64_t nvme = NVME_HDR_LEN + (uint64_t)QENT_LEN * (ctrl->nsq + ctrl->ncq);
 	uint64_t len = state_len(ctrl);
@@ -89,6 +98,13 @@ static int snapshot(struct sim_ctrl *ctrl)
 		return -ENOMEM;
 	w16(b, 0);
 	b[2] = ctrl->state == SIM_SUSPENDED ? 1 : 0;
+	ctrl->snap_hdr_only = header_only;
+	if (header_only) {
+		free(ctrl->snap);
+		ctrl->snap = b;
+		ctrl->snap_len = HDR_LEN;
+		return 0;
+	}
 	w64(b + 16, nvme / 4);
 	w64(b + 32, ctrl->vendor_len / 4);
 	q = b + HDR_LEN;
@@ -252,6 +268,15 @@ static int cdq_write(struct sim_cdq *q, uint32_t nsid, uint64_t slba,
 
 	if (q->broken)
 		return -EFAULT;
+	if ((uint64_t)(q->tail + 1) * CDQ_ENTRY_LEN > q->contig ||
+	    q->logged->pf->mute_cdq) {
+		/*
+		 * Past the physically contiguous part: the DMA lands in some
+		 * other page of the machine, never in the owner's buffer.
+		 */
+		q->stray++;
+		goto advance;
+	}
 	w32(e, nsid);
 	w32(e + 4, nlb0);
 	w64(e + 8, slba);
@@ -264,6 +289,7 @@ static int cdq_write(struct sim_cdq *q, uint32_t nsid, uint64_t slba,
 	remote = (struct iovec){ (void *)(uintptr_t)(at + 31), 1 };
 	if (process_vm_writev(q->pid, &local, 1, &remote, 1, 0) != 1)
 		goto broken;
+advance:
 	if (++q->tail == q->entries) {
 		q->tail = 0;
 		q->phase ^= 1;
@@ -298,6 +324,41 @@ void sim_cdq_log_write(struct sim_ctrl *ctrl, uint32_t nsid, uint64_t slba,
 
 	if (q && q->logging && nlb)
 		cdq_post(q, nsid, slba, nlb - 1, 0, LBACIR_RANGE);
+}
+
+/*
+ * How much of the owner's buffer is one physically contiguous block from
+ * its start, as /proc/PID/pagemap shows the frames (root only: others see
+ * frame 0, and then contiguity cannot be modelled).
+ */
+static void cdq_measure(struct sim_cdq *q, uint64_t len)
+{
+	uint64_t first = q->addr / SIM_PAGE, last = (q->addr + len - 1) / SIM_PAGE;
+	uint64_t e, pfn0 = 0, i;
+	char path[64];
+	int fd;
+
+	q->contig = len;
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)q->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		q->contig_unknown = true;
+		return;
+	}
+	for (i = 0; first + i <= last; i++) {
+		if (pread(fd, &e, sizeof(e), (first + i) * sizeof(e)) != sizeof(e) ||
+		    ((e >> 63) && !(e & PFN_MASK))) {
+			q->contig_unknown = true;
+			break;
+		}
+		if (!(e >> 63) || (i && (e & PFN_MASK) != pfn0 + i)) {
+			q->contig = (first + i) * SIM_PAGE - q->addr;
+			break;
+		}
+		if (!i)
+			pfn0 = e & PFN_MASK;
+	}
+	close(fd);
 }
 
 static void cdq_delete(struct sim_cdq *q)
@@ -337,11 +398,11 @@ static uint32_t cdq_cmd(struct sim_pf *pf, struct sim_cmd *c)
 	/* One user data migration queue per controller (MCUDMQ = 1). */
 	if (cdq_of(ctrl) || !q || total >= SIM_MAX_CDQ)
 		return SIM_NO_RESOURCES;
+	/* CDQIDs count from 0, as the QEMU model numbers them. */
 	*q = (struct sim_cdq){ .used = true, .id = pf->next_cdqid++,
 		.logged = ctrl, .pid = c->pid, .addr = c->addr,
 		.entries = entries, .phase = 1 };
-	if (!pf->next_cdqid)
-		pf->next_cdqid = 1;
+	cdq_measure(q, (uint64_t)entries * CDQ_ENTRY_LEN);
 	c->result = q->id;
 	return SIM_OK;
 }
@@ -445,17 +506,32 @@ static uint32_t resume(struct sim_ctrl *ctrl)
 	return SIM_OK;
 }
 
+/*
+ * CSVI is a 1-based index into CNS 20h's list of NVMe controller state
+ * versions; 0 selects none. Only version 0 is a state this device makes.
+ */
+static bool csvi_valid(const struct sim_pf *pf, uint8_t csvi, bool zero_ok)
+{
+	if (!csvi)
+		return zero_ok;
+	return csvi <= pf->nver && pf->ver[csvi - 1] == 0;
+}
+
 static uint32_t get_state(struct sim_ctrl *ctrl, struct sim_cmd *c)
 {
+	const struct sim_pf *pf = ctrl->pf;
 	uint64_t off = c->cdw12 | (uint64_t)c->cdw13 << 32;
 	uint64_t len = ((uint64_t)c->cdw15 + 1) * 4, n;
+	uint8_t csvi = (c->cdw10 >> 16) & 0xff;
+	bool suspended = ctrl->state == SIM_SUSPENDED;
 
-	if (ctrl->state != SIM_SUSPENDED)
+	if (!suspended && !pf->answer_running)
 		return SIM_CTRL_NOT_SUSPENDED;
-	if (((c->cdw10 >> 16) & 0xff) != 0 || len != c->data_len)
+	if (!csvi_valid(pf, csvi, true) || ((c->cdw11 >> 16) & 0xff) ||
+	    len != c->data_len)
 		return SIM_INVALID_FIELD;
-	if (!ctrl->snap || off == 0)
-		if (snapshot(ctrl))
+	if (!ctrl->snap || off == 0 || ctrl->snap_hdr_only != !csvi)
+		if (snapshot(ctrl, !csvi))
 			return SIM_INTERNAL;
 	if (off >= ctrl->snap_len)
 		return SIM_INVALID_FIELD;
@@ -463,7 +539,8 @@ static uint32_t get_state(struct sim_ctrl *ctrl, struct sim_cmd *c)
 	memset(c->data, 0, len);
 	memcpy(c->data, ctrl->snap + off, n);
 	c->out_len = len;
-	c->result = 1;		/* CSUP: the controller is suspended */
+	/* CSUP: the controller is suspended (some devices leave it 0). */
+	c->result = pf->csup && suspended ? 1 : 0;
 	return SIM_OK;
 }
 
@@ -476,7 +553,10 @@ static uint32_t set_state(struct sim_ctrl *ctrl, struct sim_cmd *c)
 
 	if (ctrl->state != SIM_SUSPENDED)
 		return SIM_CTRL_NOT_SUSPENDED;
-	if (!len || len != c->data_len || ((c->cdw11 >> 16) & 0xffff))
+	/* CSVI must select an NVMe state version; no vendor UUID index. */
+	if (!len || len != c->data_len ||
+	    !csvi_valid(ctrl->pf, (c->cdw11 >> 16) & 0xff, false) ||
+	    (c->cdw11 >> 24))
 		return SIM_INVALID_FIELD;
 	if (seq == 1 || seq == 3) {	/* first, entire: a new transfer */
 		free(ctrl->in);
@@ -579,7 +659,7 @@ uint32_t sim_vendor(struct sim *s, struct sim_cmd *c)
 	case 0xd2:
 		if (ctrl->state != SIM_SUSPENDED)
 			return SIM_CTRL_NOT_SUSPENDED;
-		if (snapshot(ctrl))
+		if (snapshot(ctrl, false))
 			return SIM_INTERNAL;
 		if (c->data_len < ctrl->snap_len)
 			return SIM_INVALID_FIELD;

@@ -57,6 +57,8 @@ struct sim_cq {
 struct sim_ctrl;
 
 /* A user data migration queue: host memory the controller writes into. */
+#define SIM_MAX_VER	4
+
 struct sim_cdq {
 	bool used;
 	uint16_t id;
@@ -67,6 +69,14 @@ struct sim_cdq {
 	uint32_t tail;			/* next entry the controller writes */
 	uint32_t head;			/* last head the host reported */
 	uint8_t phase;
+	/*
+	 * PC = 1: bytes from addr that are physically contiguous in the
+	 * owner's memory. Only those are the queue; an entry past them goes
+	 * to whatever physical page follows, not to the owner.
+	 */
+	uint64_t contig;
+	bool contig_unknown;		/* pagemap unreadable: not modelled */
+	uint64_t stray;			/* entries written outside the queue */
 	bool logging;
 	bool first_posted;
 	bool broken;			/* its memory went away */
@@ -112,6 +122,7 @@ struct sim_ctrl {
 	/* Get Controller State: a snapshot taken at offset 0 */
 	uint8_t *snap;
 	uint64_t snap_len;
+	bool snap_hdr_only;		/* taken for CSVI 0 */
 
 	/* The VM whose memory this VF may DMA into (its IOMMU domain). */
 	struct sim_vm *dma;
@@ -138,6 +149,16 @@ struct sim_pf {
 	uint64_t ns_size;
 	struct sim_cdq cdq[SIM_MAX_CDQ];
 	uint16_t next_cdqid;
+
+	/*
+	 * How this device tells the host about suspension and migration
+	 * state; real devices differ, within what the specification allows.
+	 */
+	bool csup;			/* set CSUP in Get Controller State's DW0 */
+	bool mute_cdq;			/* the command running now posts no entry */
+	bool answer_running;		/* answer Get Controller State when running */
+	unsigned int nver;		/* CNS 20h: NVMe state versions listed */
+	uint16_t ver[SIM_MAX_VER];
 };
 
 enum sim_fault_kind {
@@ -146,6 +167,7 @@ enum sim_fault_kind {
 	SIM_FAULT_DELAY,		/* complete late */
 	SIM_FAULT_LOSE,			/* never complete */
 	SIM_FAULT_FLIP,			/* flip a bit of returned data */
+	SIM_FAULT_MUTE,			/* its change queue entry never arrives */
 };
 
 struct sim_fault {

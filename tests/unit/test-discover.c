@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Identify parsing, the secondary controller list, driver names, copy specs. */
 #include "unit.h"
+#include "lm-cdq-mem.h"
 #include "lm-copy.h"
 #include "lm-discover.h"
 #include "lm-le.h"
@@ -105,6 +106,37 @@ static void test_state_formats(void)
 	CHECK(lm_formats_has(&f, 0));
 	CHECK(lm_formats_has(&f, 3));
 	CHECK(!lm_formats_has(&f, 1));
+
+	/* CSVI is the 1-based position in the list, never the version. */
+	CHECK_EQ(lm_formats_csvi(&f, 0), 1);
+	CHECK_EQ(lm_formats_csvi(&f, 3), 2);
+	CHECK_EQ(lm_formats_csvi(&f, 1), 0);
+	lm_put_le16(id + 2, 3);
+	lm_put_le16(id + 4, 0);
+	lm_parse_state_formats(id, &f);
+	CHECK_EQ(lm_formats_csvi(&f, 0), 2);
+	id[0] = 0;
+	lm_parse_state_formats(id, &f);
+	CHECK_EQ(lm_formats_csvi(&f, 0), 0);
+}
+
+static void test_cdq_mem_limits(void)
+{
+	struct lm_hugepages hp;
+
+	lm_hugepages_parse("MemTotal: 1 kB\nHugePages_Total:       2\n"
+			   "HugePages_Free:        1\nHugepagesize:       2048 kB\n", &hp);
+	CHECK_EQ(hp.free, 1);
+	CHECK_EQ(hp.size, 2u << 20);
+	/* A free hugepage: as many as fit it, within MDTS. */
+	CHECK_EQ(lm_cdq_mem_max_entries(&hp, 128 * 1024), 4096);
+	CHECK_EQ(lm_cdq_mem_max_entries(&hp, 4u << 20), 65536);
+	/* None free: one page, 128 entries. */
+	lm_hugepages_parse("HugePages_Free:        0\nHugepagesize:       2048 kB\n", &hp);
+	CHECK_EQ(lm_cdq_mem_max_entries(&hp, 128 * 1024), 128);
+	lm_hugepages_parse("", &hp);
+	CHECK_EQ(hp.size, 0);
+	CHECK_EQ(lm_cdq_mem_max_entries(&hp, 128 * 1024), 128);
 }
 
 static void test_drivers(void)
@@ -134,6 +166,7 @@ int main(void)
 	RUN(test_id_ctrl);
 	RUN(test_sec_list);
 	RUN(test_state_formats);
+	RUN(test_cdq_mem_limits);
 	RUN(test_drivers);
 	RUN(test_copy_spec);
 	return unit_summary("test-discover");

@@ -267,8 +267,32 @@ static void test_reject_inconsistent(void)
 	lm_put_le16(f + 20, 1);
 	reseal(f);
 	CHECK_EQ(parse(f, len), LM_SF_EINCONSISTENT);
-	CHECK_CONTAINS(msg, "format version");
+	CHECK_CONTAINS(msg, "controller state version");
 	free(f);
+
+	/*
+	 * The container records the version of the NVMe part (what CNS 20h
+	 * lists), not the header's: a header version alone must not match.
+	 */
+	f = make_file(&len);
+	lm_put_le16(f + 128, 1);	/* header VER */
+	lm_put_le32(f + 32, lm_crc32c(0, f + 128, len - 128));
+	reseal(f);
+	CHECK_EQ(parse(f, len), LM_SF_OK);
+	free(f);
+
+	/* A header alone (what Get Controller State with CSVI 0 returns). */
+	{
+		uint8_t hdr[48] = { 0 };
+
+		f = malloc(LM_SF_HDR_LEN + sizeof(hdr));
+		hdr[2] = 1;
+		lm_sf_encode_hdr(f, &ident, hdr, sizeof(hdr));
+		memcpy(f + LM_SF_HDR_LEN, hdr, sizeof(hdr));
+		CHECK_EQ(parse(f, LM_SF_HDR_LEN + sizeof(hdr)), LM_SF_EINCONSISTENT);
+		CHECK_CONTAINS(msg, "no NVMe part");
+		free(f);
+	}
 }
 
 static void test_reject_trailing_pipe(void)

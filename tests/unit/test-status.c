@@ -42,6 +42,12 @@ static void test_describe(void)
 
 	lm_status_describe(buf, sizeof(buf), 0x45, 0x1ff);
 	CHECK_CONTAINS(buf, "Unknown Status");
+
+	/* DNR with a Successful Completion code is a refusal, not a success. */
+	lm_status_describe(buf, sizeof(buf), 0x45, 0x4000);
+	CHECK(!strstr(buf, "Successful"));
+	CHECK_CONTAINS(buf, "status 0x4000");
+	CHECK_CONTAINS(buf, "refused");
 }
 
 int main(void)

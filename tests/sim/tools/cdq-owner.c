@@ -4,7 +4,13 @@
  * plugins/lm), keeping its memory mapped and locked, and run a script of
  * actions against it, printing what happens.
  *
- *   cdq-owner DEV CNTLID ENTRIES ACTION...
+ *   cdq-owner DEV CNTLID ENTRIES[:huge|:scattered] ACTION...
+ *
+ * Queue memory: ordinary pages by default; ":huge" one hugepage (physically
+ * contiguous, as a correct owner of a PC = 1 queue must use); ":scattered"
+ * pages that are contiguous only virtually, each page's frame deliberately
+ * not following the previous one's (what a wrong owner hands the device;
+ * the simulator must show the entries past the first page going astray).
  *
  * Actions: start, stop (Track Send), drain (print new entries), head (report
  * the head through Feature 21h), get (read Feature 21h), delete,
@@ -38,6 +44,46 @@ static int admin(uint8_t opc, uint32_t cdw10, uint32_t cdw11, uint32_t cdw12,
 	if (result)
 		*result = c.result;
 	return ret;
+}
+
+static uint64_t pfn_of(const void *p)
+{
+	uint64_t e = 0;
+	int pm = open("/proc/self/pagemap", O_RDONLY);
+
+	if (pm >= 0) {
+		if (pread(pm, &e, 8, (uintptr_t)p / 4096 * 8) != 8)
+			e = 0;
+		close(pm);
+	}
+	return e & ((1ull << 55) - 1);
+}
+
+/* Pages at consecutive virtual addresses whose frames never follow. */
+static uint8_t *map_scattered(size_t bytes)
+{
+	size_t pages = bytes / 4096, i;
+	uint8_t *r, *p;
+	uint64_t prev = 0;
+
+	r = mmap(NULL, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (r == MAP_FAILED)
+		return NULL;
+	for (i = 0; i < pages; i++) {
+		do {
+			/* A page we reject stays mapped, so it is not handed back. */
+			p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (p == MAP_FAILED || mlock(p, 4096))
+				return NULL;
+			memset(p, 0, 4096);
+		} while (i && pfn_of(p) == prev + 1);
+		prev = pfn_of(p);
+		if (!prev || mremap(p, 4096, 4096, MREMAP_MAYMOVE | MREMAP_FIXED,
+				    r + i * 4096) == MAP_FAILED)
+			return NULL;
+	}
+	return r;
 }
 
 static void report(const char *what, int ret, uint32_t result)
@@ -79,7 +125,9 @@ static void drain(void)
 int main(int argc, char **argv)
 {
 	uint32_t cntlid, result = 0, feat[2];
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
 	size_t bytes;
+	char *mode;
 	int i, ret, t;
 
 	if (argc < 4) {
@@ -92,12 +140,21 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	cntlid = strtoul(argv[2], NULL, 0);
-	entries = strtoul(argv[3], NULL, 0);
+	entries = strtoul(argv[3], &mode, 0);
 	bytes = ((size_t)entries * 32 + 4095) & ~4095ul;
 	/* The controller writes here long after create: keep it mapped and locked. */
-	q = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-		 -1, 0);
-	if (q == MAP_FAILED || mlock(q, bytes)) {
+	if (!strcmp(mode, ":scattered")) {
+		q = map_scattered(bytes);
+	} else {
+		if (!strcmp(mode, ":huge")) {
+			bytes = 2u << 20;
+			flags |= MAP_HUGETLB;
+		}
+		q = mmap(NULL, bytes, PROT_READ | PROT_WRITE, flags, -1, 0);
+		if (q == MAP_FAILED || mlock(q, bytes))
+			q = NULL;
+	}
+	if (!q) {
 		perror("queue memory");
 		return 1;
 	}
