@@ -164,8 +164,12 @@ int lm_track_run(struct lm_dev *d, const struct lm_target *t,
 		 * A clock, not a count of quiet polls: the queue probe above
 		 * resets the idle count, and must not keep us waiting.
 		 */
-		if (stop_sent && now_ms() >= give_up)
-			break;	/* no final entry came: give up waiting */
+		if (stop_sent && now_ms() >= give_up) {
+			/* No final entry: what came before it is unknown. */
+			r->lost = true;
+			r->why = "no final entry within 500 ms of stopping: changes may be missing";
+			break;
+		}
 		sleep_ms(o->interval_ms);
 	}
 	r->end = q.end;
