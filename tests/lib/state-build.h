@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Build TP4159 controller state blobs byte by byte, for tests. Written from
- * the layout in shared/tp4159.md with explicit offsets, independently of the
+ * the layout in Documentation/tp4159-notes.md with explicit offsets, independently of the
  * plugin's parser, so the two check each other.
  */
 #ifndef STATE_BUILD_H

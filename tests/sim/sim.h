@@ -2,7 +2,7 @@
 /*
  * lmsim: a simulated SR-IOV NVMe SSD with host-managed live migration
  * (TP4159), or with the 2022 vendor opcodes. Its own implementation of the
- * facts in shared/tp4159.md, deliberately sharing no code with plugins/lm,
+ * facts in Documentation/tp4159-notes.md, deliberately sharing no code with plugins/lm,
  * so that each checks the other.
  */
 #ifndef SIM_H

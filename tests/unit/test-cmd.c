@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Every encoder, dword by dword, against the layouts in shared/tp4159.md. */
+/* Every encoder, dword by dword, against the layouts in Documentation/tp4159-notes.md. */
 #include <errno.h>
 
 #include "unit.h"

@@ -36,7 +36,7 @@ static void test_sizes(void)
 	size_t len;
 	uint8_t *b = sb_build(&s, &len);
 
-	/* 48 + 8 + 24 * 2: the 104 bytes tp4159.md gives for one pair. */
+	/* 48 + 8 + 24 * 2: the 104 bytes Documentation/tp4159-notes.md gives for one pair. */
 	CHECK_EQ(len, 104);
 	CHECK_EQ(lm_ctrl_state_total(b, len, &total, err, sizeof(err)), 0);
 	CHECK_EQ(total, 104);
