@@ -8,15 +8,18 @@
 #   make bench         benchmarks (bench/), printed as ratios
 # NVME_CLI_SRC=DIR builds against that nvme-cli tree instead of Debian's;
 # NVME_CLI_SUITE=SUITE (trixie, sid, ...) against that Debian suite's source.
+# LIBNVME_SRC=DIR|TARBALL: libnvme built into $(BUILD)/libnvme when the tree
+# needs a newer one than the system's (nvme-cli 2.16 on Debian 12).
 
 BUILD		?= $(CURDIR)/build
 PREFIX		?= /usr/local
 DESTDIR		?=
 NVME_CLI_SRC	?=
 NVME_CLI_SUITE	?=
+LIBNVME_SRC	?=
 NVME_LM_OVERWRITE ?= 0
 CC		?= cc
-export BUILD NVME_CLI_SRC NVME_CLI_SUITE
+export BUILD NVME_CLI_SRC NVME_CLI_SUITE LIBNVME_SRC
 
 LM		:= plugins/lm
 CORE_SRCS	:= $(filter-out $(LM)/lm-nvme.c,$(wildcard $(LM)/*.c))
