@@ -16,7 +16,8 @@
 #     is an error (single-quote it to keep it literally), as are unquoted
 #     whitespace inside the value and unquoted ; & | < > ( );
 #   - an unknown key, a key set twice, a line that is not KEY=VALUE, an
-#     unterminated quote: an error naming FILE:LINE, exit status 2.
+#     unterminated quote, a DOS line ending: an error naming FILE:LINE,
+#     exit status 2.
 # Command-line options override the file.
 
 # shellcheck disable=SC2034 # CFG_KEYS is read by the scripts
@@ -119,6 +120,7 @@ cfg_read() {
 	fi
 	while IFS= read -r line || [ -n "$line" ]; do
 		n=$((n + 1))
+		[[ $line != *$'\r' ]] || cfg_die "$file:$n: a DOS line ending (CR LF): convert the file (dos2unix)"
 		[[ $line =~ ^[[:space:]]*(#.*)?$ ]] && continue
 		if [[ $line =~ ^[[:space:]]*([A-Za-z_][A-Za-z0-9_]*)[[:space:]]+= ]]; then
 			cfg_die "$file:$n: no spaces around '=': write ${BASH_REMATCH[1]}=VALUE"
