@@ -75,6 +75,17 @@ int lm_ctrl_state_total(const void *hdr, size_t len, uint64_t *total,
 int lm_ctrl_state_parse(const void *buf, size_t len, struct lm_ctrl_state *st,
 			char *err, size_t errlen);
 /*
+ * Whether Get Controller State said the controller is suspended. Devices
+ * differ on where: completion dword 0 (CSUP), or only the returned
+ * header's CSATTR. Either one counts; hdr may be NULL when the transfer did
+ * not include the header.
+ */
+static inline bool lm_state_says_suspended(uint32_t dw0, const uint8_t *hdr)
+{
+	return (dw0 & LM_CSUP) || (hdr && (hdr[2] & LM_CSATTR_SUSPENDED));
+}
+
+/*
  * Version of the NVMe-defined part of a state (what CNS 20h lists and CSVI
  * selects), or -1 when the state has no NVMe part or does not parse.
  */

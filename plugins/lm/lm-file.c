@@ -87,10 +87,11 @@ int lm_read_all(int fd, void **buf, size_t *len, size_t max, char *err,
 	return 0;
 }
 
-int lm_atomic_open(struct lm_atomic *a, const char *path)
+int lm_atomic_open(struct lm_atomic *a, const char *path, bool replace)
 {
 	memset(a, 0, sizeof(*a));
 	a->fd = -1;
+	a->replace = replace;
 	if (!strcmp(path, "-")) {
 		a->fd = STDOUT_FILENO;
 		return 0;
@@ -134,6 +135,25 @@ static void fsync_dir_of(const char *path)
 	free(copy);
 }
 
+/*
+ * rename() that never replaces: renameat2's RENAME_NOREPLACE, or, where the
+ * file system lacks it, a hard link (which fails on an existing name) and
+ * the removal of the temporary name.
+ */
+static int rename_noreplace(const char *from, const char *to)
+{
+#ifdef RENAME_NOREPLACE
+	if (!renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE))
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+#endif
+	if (link(from, to))
+		return -1;
+	unlink(from);
+	return 0;
+}
+
 int lm_atomic_commit(struct lm_atomic *a)
 {
 	int err = 0;
@@ -150,7 +170,8 @@ int lm_atomic_commit(struct lm_atomic *a)
 	if (close(a->fd) && !err)
 		err = errno;
 	a->fd = -1;
-	if (!err && rename(a->tmp, a->path))
+	if (!err && (a->replace ? rename(a->tmp, a->path) :
+		     rename_noreplace(a->tmp, a->path)))
 		err = errno;
 	if (!err) {
 		fsync_dir_of(a->path);

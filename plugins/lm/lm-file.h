@@ -3,6 +3,7 @@
 #ifndef LM_FILE_H
 #define LM_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -27,9 +28,14 @@ struct lm_atomic {
 	int fd;
 	char *path;
 	char *tmp;
+	bool replace;		/* commit may replace an existing path */
 };
 
-int lm_atomic_open(struct lm_atomic *a, const char *path);
+/*
+ * replace false: commit fails with EEXIST rather than replace a file that
+ * exists by then (a saved state may be the only copy of a device's state).
+ */
+int lm_atomic_open(struct lm_atomic *a, const char *path, bool replace);
 int lm_atomic_commit(struct lm_atomic *a);
 void lm_atomic_abort(struct lm_atomic *a);
 

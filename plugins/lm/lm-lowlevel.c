@@ -145,11 +145,15 @@ int lm_ll_migration_recv(struct lm_dev *d, const struct lm_ll_mrecv *a)
 	ret = submit(d, &c, &dw0, "migration-recv");
 	if (ret || d->dry_run)
 		return ret;
+	/* The header's CSATTR counts only when this transfer carried it. */
 	fprintf(a->output ? stdout : stderr,
 		"migration-recv: CNTLID 0x%x: %zu bytes at offset %" PRIu64 "; controller %s (CDW0 0x%x)\n",
-		a->cntlid, len, a->offset, (dw0 & 1) ? "suspended" : "not suspended", dw0);
+		a->cntlid, len, a->offset,
+		lm_state_says_suspended(dw0, !a->offset && len >= LM_CS_HDR_LEN ? data : NULL) ?
+		"suspended" : a->offset ? "suspended: unknown (CSUP clear, no header in this transfer)" :
+		"not suspended", dw0);
 	if (a->output && *a->output) {
-		if (lm_atomic_open(&out, a->output)) {
+		if (lm_atomic_open(&out, a->output, true)) {
 			fprintf(stderr, "migration-recv: cannot create %s: %s\n",
 				a->output, strerror(errno));
 			return -errno;

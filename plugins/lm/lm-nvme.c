@@ -17,6 +17,7 @@
 #include "nvme.h"
 #include "plugin.h"
 
+#include "lm-args.h"
 #include "lm-cdq-mem.h"
 #include "lm-cleanup.h"
 #include "lm-crc32c.h"
@@ -28,6 +29,7 @@
 #include "lm-ops.h"
 #include "lm-print.h"
 #include "lm-profile.h"
+#include "lm-signals.h"
 #include "lm-state-file.h"
 #include "lm-sysfs.h"
 #include "lm-track.h"
@@ -47,27 +49,33 @@ static const char *dry_run_help = "print the admin commands that would be sent a
 static const char *csvi_help = "controller state version index to use instead of the one CNS 20h lists for NVMe state version 0 (1-based)";
 static const char *force_help = "proceed although the VF's driver cannot be verified (unbound, no sysfs)";
 
-/* Options every device command shares. */
+/*
+ * Options every device command shares. The numbers are taken as text and
+ * parsed strictly (lm-args.c): argconfig's integers wrap and accept
+ * trailing garbage, which must never pick the wrong VF.
+ */
 struct lm_common {
-	int vf;
-	int cntlid;
+	char *vf;
+	char *cntlid;
 	char *output_format;
 	bool verbose;
-	unsigned int timeout;
+	char *timeout;
 	char *profile;
 	bool dry_run;
-	int csvi;
+	char *csvi;
 };
 
-#define LM_COMMON_INIT { .vf = -1, .cntlid = -1, .output_format = "normal", \
-			 .profile = "auto", .csvi = -1 }
+#define LM_COMMON_INIT { .output_format = "normal", .profile = "auto" }
+
+/* Longest admin command timeout we accept: an hour. */
+#define LM_MAX_TIMEOUT_MS	3600000
 
 #define LM_COMMON_OPTS(c, fmt_short)						\
-	OPT_INT("vf", 0, &(c).vf, vf_help),					\
-	OPT_INT("cntlid", 'c', &(c).cntlid, cntlid_help),			\
+	OPT_STR("vf", 0, &(c).vf, vf_help),					\
+	OPT_STR("cntlid", 'c', &(c).cntlid, cntlid_help),			\
 	OPT_FMT("output-format", fmt_short, &(c).output_format, output_format_help), \
 	OPT_FLAG("verbose", 'v', &(c).verbose, verbose_help),			\
-	OPT_UINT("timeout", 't', &(c).timeout, timeout_help),			\
+	OPT_STR("timeout", 't', &(c).timeout, timeout_help),			\
 	OPT_STR("profile", 'p', &(c).profile, profile_help),			\
 	OPT_FLAG("dry-run", 'n', &(c).dry_run, dry_run_help)
 
@@ -102,8 +110,8 @@ static int fail(struct lm_ctx *x, int ret)
 static int lm_begin(struct lm_ctx *x, const char *cmd, int argc, char **argv,
 		    const struct lm_common *c, bool want_vf)
 {
-	struct lm_select sel = { .vf = c->vf, .cntlid = c->cntlid,
-				 .csvi = c->csvi };
+	struct lm_select sel;
+	int64_t vf, cntlid, timeout, csvi;
 	int fmt, ret;
 
 	memset(x, 0, sizeof(*x));
@@ -116,6 +124,13 @@ static int lm_begin(struct lm_ctx *x, const char *cmd, int argc, char **argv,
 		return fail(x, -EINVAL);
 	}
 	x->fmt = fmt;
+	if (lm_parse_opt_num("--vf", c->vf, 1, 0xffff, &vf, x->err, sizeof(x->err)) ||
+	    lm_parse_opt_num("--cntlid", c->cntlid, 0, 0xffff, &cntlid, x->err, sizeof(x->err)) ||
+	    lm_parse_opt_num("--timeout", c->timeout, 0, LM_MAX_TIMEOUT_MS, &timeout,
+			     x->err, sizeof(x->err)) ||
+	    lm_parse_opt_num("--csvi", c->csvi, 1, 255, &csvi, x->err, sizeof(x->err)))
+		return fail(x, -EINVAL);
+	sel = (struct lm_select){ .vf = vf, .cntlid = cntlid, .csvi = csvi };
 	sel.profile = lm_profile_parse(c->profile);
 	if (sel.profile < 0) {
 		snprintf(x->err, sizeof(x->err),
@@ -128,19 +143,9 @@ static int lm_begin(struct lm_ctx *x, const char *cmd, int argc, char **argv,
 			 cmd);
 		return fail(x, -EINVAL);
 	}
-	if ((c->vf > 0xffff) || c->cntlid > 0xffff) {
-		snprintf(x->err, sizeof(x->err), "--vf and --cntlid are 16-bit numbers");
-		return fail(x, -EINVAL);
-	}
-	if (c->csvi == 0 || c->csvi > 255) {
-		snprintf(x->err, sizeof(x->err),
-			 "--csvi %d: give 1..255, the 1-based index of a version in the PF's Identify CNS 20h list",
-			 c->csvi);
-		return fail(x, -EINVAL);
-	}
 	x->dev.dry_run = c->dry_run;
 	x->dev.verbose = c->verbose;
-	x->dev.timeout_ms = c->timeout;
+	x->dev.timeout_ms = timeout < 0 ? 0 : timeout;
 	ret = lm_dev_open(&x->dev, argv[optind], x->err, sizeof(x->err));
 	if (ret)
 		return fail(x, ret);
@@ -209,7 +214,7 @@ static int lm_info(int argc, char **argv, struct command *cmd,
 	OPT_ARGS(opts) = {
 		OPT_FMT("output-format", 'o', &c.output_format, output_format_help),
 		OPT_FLAG("verbose", 'v', &c.verbose, verbose_help),
-		OPT_UINT("timeout", 't', &c.timeout, timeout_help),
+		OPT_STR("timeout", 't', &c.timeout, timeout_help),
 		OPT_STR("profile", 'p', &c.profile, profile_help),
 		OPT_END()
 	};
@@ -323,14 +328,14 @@ static FILE *summary_stream(const char *path)
 }
 
 static int write_state(struct lm_ctx *x, const char *path, bool raw,
-		       const void *state, uint64_t len)
+		       bool replace, const void *state, uint64_t len)
 {
 	struct lm_sf_ident id = {
 		.vid = x->t.pf.vid, .cntlid = x->t.cntlid, .vfn = x->t.vfn,
 		.profile = x->t.profile, .created = time(NULL),
 	};
+	struct lm_held_signals held;
 	struct lm_atomic out;
-	sigset_t block, old;
 	int ret = 0;
 
 	snprintf(id.mn, sizeof(id.mn), "%s", x->t.pf.mn);
@@ -340,15 +345,12 @@ static int write_state(struct lm_ctx *x, const char *path, bool raw,
 		id.csver = lm_ctrl_state_nvme_version(state, len);
 
 	/* Written whole or not at all: no signal in between. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &old);
+	lm_signals_hold(&held);
 	if (!raw) {
-		if (lm_sf_write_path(path, &id, state, len, x->err, sizeof(x->err)))
+		if (lm_sf_write_path(path, &id, state, len, replace, x->err,
+				     sizeof(x->err)))
 			ret = -EIO;
-	} else if (lm_atomic_open(&out, path)) {
+	} else if (lm_atomic_open(&out, path, replace)) {
 		snprintf(x->err, sizeof(x->err), "cannot create %s: %s", path, strerror(errno));
 		ret = -errno;
 	} else if (lm_write_full(out.fd, state, len) < 0) {
@@ -356,10 +358,12 @@ static int write_state(struct lm_ctx *x, const char *path, bool raw,
 		lm_atomic_abort(&out);
 		ret = -EIO;
 	} else if (lm_atomic_commit(&out)) {
-		snprintf(x->err, sizeof(x->err), "cannot complete %s: %s", path, strerror(errno));
+		snprintf(x->err, sizeof(x->err), errno == EEXIST ?
+			 "%s appeared meanwhile: not replaced; the state was not written" :
+			 "cannot complete %s: %s", path, strerror(errno));
 		ret = -EIO;
 	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	lm_signals_release(&held);
 	return ret;
 }
 
@@ -377,7 +381,7 @@ static int lm_save(int argc, char **argv, struct command *cmd,
 	_lm_free_ void *state = NULL;
 	struct lm_xfer_stats st;
 	char *output = NULL;
-	bool raw = false;
+	bool raw = false, overwrite = false;
 	struct lm_ctx x;
 	uint64_t len;
 	int ret;
@@ -386,7 +390,8 @@ static int lm_save(int argc, char **argv, struct command *cmd,
 		LM_COMMON_OPTS(c, 0),
 		OPT_FILE("output", 'o', &output, "state file to write, - for stdout"),
 		OPT_FLAG("raw", 'r', &raw, "write the bare controller state (upstream nvme-cli's format), no container"),
-		OPT_INT("csvi", 0, &c.csvi, csvi_help),
+		OPT_FLAG("overwrite", 0, &overwrite, "replace the state file if it exists (refused otherwise)"),
+		OPT_STR("csvi", 0, &c.csvi, csvi_help),
 		OPT_END()
 	};
 
@@ -395,6 +400,16 @@ static int lm_save(int argc, char **argv, struct command *cmd,
 		return ret;
 	if (!output || !*output) {
 		fprintf(stderr, "save: no output given: -o FILE, or -o - for stdout\n");
+		return -EINVAL;
+	}
+	/* Checked before the device is asked: a saved state may be the only copy. */
+	if (!overwrite && strcmp(output, "-") && !access(output, F_OK)) {
+		fprintf(stderr, "save: %s exists and may be the only copy of a VF's state: give --overwrite to replace it, or another name; nothing was read\n",
+			output);
+		return -EEXIST;
+	}
+	if (!strcmp(output, "-") && isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "save: standard output is a terminal: a state is binary; redirect it to a file or a pipe, or give a file name\n");
 		return -EINVAL;
 	}
 	ret = lm_begin(&x, "save", argc, argv, &c, true);
@@ -407,7 +422,7 @@ static int lm_save(int argc, char **argv, struct command *cmd,
 	}
 	if (x.dev.dry_run)
 		goto out;
-	ret = write_state(&x, output, raw, state, len);
+	ret = write_state(&x, output, raw, overwrite, state, len);
 	if (ret) {
 		ret = fail(&x, ret);
 		goto out;
@@ -498,7 +513,8 @@ static int pick_restore_csvi(struct lm_ctx *x, const struct lm_common *c,
 {
 	int ver;
 
-	if (x->t.profile != LM_PROFILE_TP4159 || c->csvi > 0 || x->dev.dry_run)
+	if (x->t.profile != LM_PROFILE_TP4159 || (c->csvi && *c->csvi) ||
+	    x->dev.dry_run)
 		return 0;
 	ver = lm_ctrl_state_nvme_version(state, len);
 	x->t.csvi = ver < 0 ? 0 : lm_formats_csvi(&x->t.formats, ver);
@@ -528,6 +544,7 @@ static int lm_restore(int argc, char **argv, struct command *cmd,
 	struct lm_common c = LM_COMMON_INIT;
 	_lm_free_ void *state = NULL;
 	struct lm_xfer_stats st;
+	struct lm_held_signals held = { 0 };
 	struct lm_sf_hdr h;
 	char *input = NULL;
 	bool raw = false, force = false;
@@ -540,7 +557,7 @@ static int lm_restore(int argc, char **argv, struct command *cmd,
 		OPT_FILE("input", 'i', &input, "state file to load, - for stdin"),
 		OPT_FLAG("raw", 'r', &raw, "the input is a bare controller state (no container)"),
 		OPT_FLAG("force", 'f', &force, force_help),
-		OPT_INT("csvi", 0, &c.csvi, csvi_help),
+		OPT_STR("csvi", 0, &c.csvi, csvi_help),
 		OPT_END()
 	};
 
@@ -574,7 +591,18 @@ static int lm_restore(int argc, char **argv, struct command *cmd,
 	if (raw)
 		fprintf(stderr, "restore: %s is a bare state: its source and compatibility are unknown and not checked\n",
 			input);
+	/*
+	 * Set Controller State is a sequence: stopped half-way, it leaves a
+	 * partial state in a suspended VF. Hold SIGINT/SIGTERM/SIGHUP until it
+	 * is done, then say what the VF holds before the signal takes effect.
+	 */
+	lm_signals_hold(&held);
 	ret = lm_op_restore(&x.dev, &x.t, state, len, &st, x.err, sizeof(x.err));
+	if (lm_signals_pending(&held))
+		fprintf(stderr, "restore: interrupted: the transfer was %s first; VF %u (CNTLID 0x%x) stays suspended with %s state: %s\n",
+			ret ? "stopped by an error" : "completed", x.t.vfn, x.t.cntlid,
+			ret ? "a partial" : "the whole",
+			ret ? "restore again, or reset it" : "resume it when its VM is ready (nvme lm resume)");
 	if (ret) {
 		if (st.failed_chunk > 0)
 			snprintf(x.err + strlen(x.err), sizeof(x.err) - strlen(x.err),
@@ -591,6 +619,8 @@ static int lm_restore(int argc, char **argv, struct command *cmd,
 			      input, lm_crc32c(0, state, len));
 out:
 	lm_ctx_done(&x);
+	fflush(NULL);
+	lm_signals_release(&held);
 	return ret;
 }
 
@@ -613,7 +643,9 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 	struct lm_common c = LM_COMMON_INIT;
 	char *output = NULL, *format = "text", *copy = NULL;
 	char src[256], dst[256], type[32] = "";
-	unsigned int entries = 0, interval = 10;
+	char *entries_s = NULL, *interval_s = NULL;
+	char why[LM_ERR_LEN];
+	uint64_t entries = 0, interval = 10;
 	struct lm_hugepages hp;
 	struct lm_copier copier;
 	struct lm_track_opts o = { 0 };
@@ -626,8 +658,8 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 		LM_COMMON_OPTS(c, 0),
 		OPT_FILE("output", 'o', &output, "where the changed ranges go, - for stdout"),
 		OPT_FMT("format", 'F', &format, "ranges as text, jsonl or binary"),
-		OPT_UINT("entries", 'e', &entries, "queue entries (32 bytes each): up to 128 fit one page; more need a free hugepage; default: the most that fits"),
-		OPT_UINT("interval", 'i', &interval, "milliseconds between looks at the queue, default 10"),
+		OPT_STR("entries", 'e', &entries_s, "queue entries (32 bytes each): up to 128 fit one page; more need a free hugepage; default: the most that fits"),
+		OPT_STR("interval", 'i', &interval_s, "milliseconds between looks at the queue, default 10"),
 		OPT_STR("copy", 'C', &copy, "SRC:DST namespaces: copy each changed range as it streams"),
 		OPT_FLAG("force", 'f', &force, "skip the IOMMU identity check"),
 		OPT_END()
@@ -637,9 +669,19 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 	if (ret)
 		return ret;
 	fmt = lm_chg_fmt_parse(format);
-	if (!output || !*output || fmt < 0 || (entries && entries < 4) ||
-	    entries > (1u << 24) || !interval) {
-		fprintf(stderr, "track: needs -o FILE|-, --format text|jsonl|binary, --entries 4..16M, --interval > 0\n");
+	if (!output || !*output) {
+		fprintf(stderr, "track: no output given: -o FILE for a change file, or -o - for stdout\n");
+		return -EINVAL;
+	}
+	if (fmt < 0) {
+		fprintf(stderr, "track: unknown --format '%s': use text, jsonl or binary\n", format);
+		return -EINVAL;
+	}
+	if ((entries_s && lm_parse_num("--entries", entries_s, 4, 1u << 24, &entries,
+				       why, sizeof(why))) ||
+	    (interval_s && lm_parse_num("--interval", interval_s, 1, 60000, &interval,
+					why, sizeof(why)))) {
+		fprintf(stderr, "track: %s\n", why);
 		return -EINVAL;
 	}
 	if (c.dry_run) {
@@ -666,8 +708,8 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 	/* The queue's memory is handed over in the create command itself. */
 	if ((uint64_t)entries * 32 > x.t.max_xfer) {
 		snprintf(x.err, sizeof(x.err),
-			 "--entries %u needs %llu bytes, more than %s takes in one command (MDTS, %u bytes): use at most %u",
-			 entries, (unsigned long long)entries * 32, x.dev.name,
+			 "--entries %llu needs %llu bytes, more than %s takes in one command (MDTS, %u bytes): use at most %u",
+			 (unsigned long long)entries, (unsigned long long)entries * 32, x.dev.name,
 			 x.t.max_xfer, x.t.max_xfer / 32);
 		ret = fail(&x, -EINVAL);
 		goto out;

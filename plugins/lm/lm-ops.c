@@ -90,15 +90,6 @@ int lm_op_resume(struct lm_dev *d, const struct lm_target *t, char *err,
 	return ret;
 }
 
-/*
- * Suspension shows in completion dword 0 (CSUP) on some devices and only in
- * the returned header's CSATTR on others: either one counts.
- */
-static bool state_says_suspended(uint32_t dw0, const uint8_t *hdr)
-{
-	return (dw0 & LM_CSUP) || (hdr[2] & LM_CSATTR_SUSPENDED);
-}
-
 int lm_op_is_suspended(struct lm_dev *d, const struct lm_target *t)
 {
 	struct lm_state_xfer x = { .cntlid = t->cntlid, .csvi = t->csvi,
@@ -117,7 +108,7 @@ int lm_op_is_suspended(struct lm_dev *d, const struct lm_target *t)
 		return 0;
 	if (ret)
 		return -EIO;
-	return state_says_suspended(dw0, hdr);
+	return lm_state_says_suspended(dw0, hdr);
 }
 
 static int save_vendor(struct lm_dev *d, const struct lm_target *t,
@@ -201,7 +192,7 @@ int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
 		goto fail;
 	st->chunks = 1;
 	/* Some devices answer a running controller instead of refusing it. */
-	if (!d->dry_run && !state_says_suspended(dw0, buf)) {
+	if (!d->dry_run && !lm_state_says_suspended(dw0, buf)) {
 		snprintf(err, errlen,
 			 "VF %u (CNTLID 0x%x) is running (CSUP and CSATTR.suspended clear): suspend it first (nvme lm suspend %s --vf %u); nothing was saved",
 			 t->vfn, t->cntlid, d->path, t->vfn);

@@ -296,12 +296,12 @@ enum lm_sf_err lm_sf_write_fd(int fd, const struct lm_sf_ident *id,
 }
 
 enum lm_sf_err lm_sf_write_path(const char *path, const struct lm_sf_ident *id,
-				const void *payload, uint64_t len,
+				const void *payload, uint64_t len, bool replace,
 				char *msg, size_t msglen)
 {
 	struct lm_atomic out;
 
-	if (lm_atomic_open(&out, path)) {
+	if (lm_atomic_open(&out, path, replace)) {
 		snprintf(msg, msglen, "cannot create %s: %s", path,
 			 strerror(errno));
 		return LM_SF_EIO;
@@ -313,8 +313,11 @@ enum lm_sf_err lm_sf_write_path(const char *path, const struct lm_sf_ident *id,
 		return LM_SF_EIO;
 	}
 	if (lm_atomic_commit(&out)) {
-		snprintf(msg, msglen, "cannot complete %s: %s", path,
-			 strerror(errno));
+		if (errno == EEXIST)
+			snprintf(msg, msglen, "%s appeared meanwhile: not replaced; the state was not written", path);
+		else
+			snprintf(msg, msglen, "cannot complete %s: %s", path,
+				 strerror(errno));
 		return LM_SF_EIO;
 	}
 	return LM_SF_OK;

@@ -28,6 +28,7 @@
 #ifndef LM_STATE_FILE_H
 #define LM_STATE_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -101,7 +102,7 @@ enum lm_sf_err lm_sf_write_fd(int fd, const struct lm_sf_ident *id,
  * looks complete.
  */
 enum lm_sf_err lm_sf_write_path(const char *path, const struct lm_sf_ident *id,
-				const void *payload, uint64_t len,
+				const void *payload, uint64_t len, bool replace,
 				char *msg, size_t msglen);
 
 #endif /* LM_STATE_FILE_H */

@@ -112,7 +112,7 @@ int main(int argc, char **argv)
 			perror(argv[optind]);
 			return 1;
 		}
-	} else if (lm_sf_write_path(argv[optind], &id, blob, len, msg, sizeof(msg))) {
+	} else if (lm_sf_write_path(argv[optind], &id, blob, len, true, msg, sizeof(msg))) {
 		fprintf(stderr, "mkstate: %s\n", msg);
 		return 1;
 	}

@@ -110,7 +110,7 @@ static void test_atomic_write(void)
 
 	CHECK(mkdtemp(dir) != NULL);
 	snprintf(path, sizeof(path), "%s/vf1.state", dir);
-	CHECK_EQ(lm_sf_write_path(path, &ident, f + 128, len - 128, msg,
+	CHECK_EQ(lm_sf_write_path(path, &ident, f + 128, len - 128, true, msg,
 				  sizeof(msg)), LM_SF_OK);
 	CHECK_EQ(stat(path, &sb), 0);
 	CHECK_EQ(sb.st_size, len);
@@ -118,11 +118,18 @@ static void test_atomic_write(void)
 	CHECK_EQ(lm_sf_read_fd(fd, &h, &payload, msg, sizeof(msg)), LM_SF_OK);
 	close(fd);
 	free(payload);
+
+	/* Without replace, an existing state is kept and no temporary left. */
+	CHECK_EQ(lm_sf_write_path(path, &ident, f + 128, len - 128, false, msg,
+				  sizeof(msg)), LM_SF_EIO);
+	CHECK_CONTAINS(msg, "not replaced");
+	CHECK_EQ(stat(path, &sb), 0);
+	CHECK_EQ(sb.st_size, len);
 	unlink(path);
 
 	/* A failed write leaves nothing behind and says where. */
 	snprintf(bad, sizeof(bad), "%s/missing/vf1.state", dir);
-	CHECK_EQ(lm_sf_write_path(bad, &ident, f + 128, len - 128, msg,
+	CHECK_EQ(lm_sf_write_path(bad, &ident, f + 128, len - 128, true, msg,
 				  sizeof(msg)), LM_SF_EIO);
 	CHECK_CONTAINS(msg, "missing/vf1.state");
 	CHECK(rmdir(dir) == 0);		/* empty: no temporary left */
