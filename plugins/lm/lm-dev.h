@@ -23,7 +23,10 @@ struct lm_dev {
 	uint32_t timeout_ms;
 };
 
-/* Open the PF's controller character device. */
+/*
+ * Open the PF's controller character device. With dry_run, a device that
+ * cannot be opened is no error: fd stays -1 and nothing can be read.
+ */
 int lm_dev_open(struct lm_dev *d, const char *path, char *err, size_t errlen);
 void lm_dev_close(struct lm_dev *d);
 

@@ -183,13 +183,14 @@ int lm_target_resolve(struct lm_dev *d, const struct lm_select *sel,
 		snprintf(err, errlen, "no VF given: use --vf N (its VF number) or --cntlid ID");
 		return -EINVAL;
 	}
-	if (d->dry_run) {
-		/* Nothing may be sent, so nothing can be looked up. */
+	if (d->dry_run && d->fd < 0) {
+		/* No device to read: the options must say it all. */
 		if (sel->profile == LM_PROFILE_AUTO ||
 		    (sel->profile == LM_PROFILE_TP4159 && sel->cntlid < 0) ||
 		    (sel->profile == LM_PROFILE_INTEL_2022 && sel->vf < 0)) {
 			snprintf(err, errlen,
-				 "--dry-run sends nothing, so it cannot look the VF up: give --profile and --cntlid (tp4159) or --vf (intel-2022)");
+				 "--dry-run without the device (%s) cannot look the VF up: give --profile and --cntlid (tp4159) or --vf (intel-2022)",
+				 d->path);
 			return -EINVAL;
 		}
 		t->profile = sel->profile;

@@ -14,8 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "nvme.h"
-#include "plugin.h"
+#include "lm-compat.h"
 
 #include "lm-args.h"
 #include "lm-cdq-mem.h"
@@ -45,7 +44,7 @@ static const char *cntlid_help = "the VF's controller identifier, instead of --v
 static const char *verbose_help = "print every admin command and its status on stderr";
 static const char *timeout_help = "admin command timeout in milliseconds (0: the kernel's)";
 static const char *profile_help = "command set: auto|tp4159|intel-2022 (auto: what Identify says)";
-static const char *dry_run_help = "print the admin commands that would be sent and send nothing";
+static const char *dry_run_help = "print the admin commands that would be sent, send none of them (only Identify, to look the VF up)";
 static const char *csvi_help = "controller state version index to use instead of the one CNS 20h lists for NVMe state version 0 (1-based)";
 static const char *force_help = "proceed although the VF's driver cannot be verified (unbound, no sysfs)";
 
@@ -514,7 +513,7 @@ static int pick_restore_csvi(struct lm_ctx *x, const struct lm_common *c,
 	int ver;
 
 	if (x->t.profile != LM_PROFILE_TP4159 || (c->csvi && *c->csvi) ||
-	    x->dev.dry_run)
+	    (x->dev.dry_run && x->dev.fd < 0))
 		return 0;
 	ver = lm_ctrl_state_nvme_version(state, len);
 	x->t.csvi = ver < 0 ? 0 : lm_formats_csvi(&x->t.formats, ver);
