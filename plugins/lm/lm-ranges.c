@@ -72,7 +72,9 @@ void lm_changes_coalesce(struct lm_changes *c)
 	size_t i, n = 0;
 	uint64_t end;
 
-	qsort(c->r, c->n, sizeof(*c->r), range_cmp);
+	/* An empty set has no array: qsort(NULL, 0, ...) is undefined. */
+	if (c->n > 1)
+		qsort(c->r, c->n, sizeof(*c->r), range_cmp);
 	for (i = 0; i < c->n; i++) {
 		/* A whole-namespace change makes its single ranges moot. */
 		if (lm_changes_is_all(c, c->r[i].nsid))
