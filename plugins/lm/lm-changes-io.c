@@ -65,20 +65,82 @@ int lm_chg_write(FILE *f, enum lm_chg_fmt fmt, const struct lm_changes *c)
 	return fflush(f) || ferror(f) ? -EIO : 0;
 }
 
+/* The longest line a text or JSON Lines change file may have. */
+#define LINE_MAX_LEN	255
+#define NSID_MAX	0xfffffffeu	/* 0xffffffff is the broadcast NSID */
+
+/*
+ * Quote at most max bytes of s for a message: printable ASCII as is, any
+ * other byte as \xHH, so binary garbage never reaches a terminal raw.
+ */
+static void quote(char *out, size_t outlen, const uint8_t *s, size_t len,
+		  size_t max)
+{
+	size_t i, o = 0;
+
+	if (!outlen)
+		return;
+	for (i = 0; i < len && i < max && o + 5 < outlen; i++) {
+		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\')
+			out[o++] = s[i];
+		else
+			o += snprintf(out + o, outlen - o, "\\x%02x", s[i]);
+	}
+	if (i < len && o + 4 < outlen)
+		o += snprintf(out + o, outlen - o, "...");
+	out[o] = '\0';
+}
+
+/* Why a range cannot be one, or NULL: the same rules for every format. */
+static const char *bad_range(uint32_t nsid, uint64_t slba, uint64_t nlb)
+{
+	if (!nsid || nsid > NSID_MAX)
+		return "NSID must be 1 to 4294967294";
+	if (!nlb)
+		return "NLB is 0 (a range has at least one block)";
+	if (nlb > UINT64_MAX - slba)
+		return "SLBA + NLB runs past the last possible LBA (2^64 - 2)";
+	return NULL;
+}
+
 static int read_binary(FILE *f, struct lm_changes *c, char *err, size_t errlen)
 {
 	uint8_t r[REC_LEN];
 	size_t n;
 	unsigned long rec = 0;
+	uint32_t nsid, flags;
+	uint64_t slba, nlb;
+	const char *why;
 	int ret = 0;
 
 	while (!ret && (n = fread(r, 1, REC_LEN, f)) == REC_LEN) {
 		rec++;
-		if (lm_get_le32(r + 4) & REC_ALL)
-			ret = lm_changes_add_all(c, lm_get_le32(r));
+		nsid = lm_get_le32(r);
+		flags = lm_get_le32(r + 4);
+		slba = lm_get_le64(r + 8);
+		nlb = lm_get_le64(r + 16);
+		if (flags & ~REC_ALL) {
+			snprintf(err, errlen, "binary record %lu has unknown flags 0x%x",
+				 rec, flags);
+			return -EINVAL;
+		}
+		if (flags & REC_ALL)
+			why = nsid && nsid <= NSID_MAX ? NULL : bad_range(nsid, 0, 1);
 		else
-			ret = lm_changes_add(c, lm_get_le32(r), lm_get_le64(r + 8),
-					     lm_get_le64(r + 16));
+			why = bad_range(nsid, slba, nlb);
+		if (why) {
+			snprintf(err, errlen, "binary record %lu (NSID %u, SLBA %" PRIu64
+				 ", NLB %" PRIu64 "): %s", rec, nsid, slba, nlb, why);
+			return -EINVAL;
+		}
+		if (flags & REC_ALL)
+			ret = lm_changes_add_all(c, nsid);
+		else
+			ret = lm_changes_add(c, nsid, slba, nlb);
+	}
+	if (!ret && ferror(f)) {
+		snprintf(err, errlen, "read error after binary record %lu", rec);
+		return -EIO;
 	}
 	if (!ret && n) {
 		snprintf(err, errlen, "binary change file ends inside record %lu", rec + 1);
@@ -89,45 +151,200 @@ static int read_binary(FILE *f, struct lm_changes *c, char *err, size_t errlen)
 	return ret;
 }
 
-static bool rest_blank(const char *s)
+/*
+ * An unsigned decimal number at *p, at most max. Returns 0 and moves *p
+ * past it, 1 when *p does not start with a digit (a sign included), or -1
+ * with a message naming the line and the field when it is out of range.
+ */
+static int number(const char **p, const char *name, uint64_t max,
+		  uint64_t *v, unsigned long lineno, char *err, size_t errlen)
 {
-	return strspn(s, " \t\r\n") == strlen(s);
+	const char *s = *p;
+	uint64_t x = 0;
+	unsigned int d;
+
+	if (*s == '-' && s[1] >= '0' && s[1] <= '9') {
+		snprintf(err, errlen, "line %lu: %s is negative", lineno, name);
+		return -1;
+	}
+	if (*s < '0' || *s > '9')
+		return 1;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		d = *s - '0';
+		if (x > (max - d) / 10) {
+			snprintf(err, errlen, "line %lu: %s is out of range (at most %" PRIu64 ")",
+				 lineno, name, max);
+			return -1;
+		}
+		x = x * 10 + d;
+	}
+	*v = x;
+	*p = s;
+	return 0;
+}
+
+static bool blank(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r';
+}
+
+static const char *skip_blank(const char *s)
+{
+	while (blank(*s))
+		s++;
+	return s;
+}
+
+/* Match literal lit at *p and move past it. */
+static bool lit(const char **p, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if (strncmp(*p, lit, n))
+		return false;
+	*p += n;
+	return true;
+}
+
+/*
+ * One line, NUL-terminated, without its newline: "NSID SLBA NLB",
+ * "NSID all", or the JSON Lines forms. Returns 0 with *all or the range
+ * set, 1 when it has none of these shapes, -1 with a message.
+ */
+static int parse_line(const char *s, unsigned long lineno, bool *all,
+		      uint64_t *nsid, uint64_t *slba, uint64_t *nlb,
+		      char *err, size_t errlen)
+{
+	const char *p = skip_blank(s);
+	int r;
+
+	*all = false;
+	if (lit(&p, "{\"nsid\":")) {
+		r = number(&p, "NSID", UINT32_MAX, nsid, lineno, err, errlen);
+		if (r)
+			return r;
+		if (lit(&p, ",\"all\":true}")) {
+			*all = true;
+		} else {
+			if (!lit(&p, ",\"slba\":"))
+				return 1;
+			r = number(&p, "SLBA", UINT64_MAX, slba, lineno, err, errlen);
+			if (r)
+				return r;
+			if (!lit(&p, ",\"nlb\":"))
+				return 1;
+			r = number(&p, "NLB", UINT64_MAX, nlb, lineno, err, errlen);
+			if (r)
+				return r;
+			if (!lit(&p, "}"))
+				return 1;
+		}
+		return *skip_blank(p) ? 1 : 0;
+	}
+	r = number(&p, "NSID", UINT32_MAX, nsid, lineno, err, errlen);
+	if (r)
+		return r;
+	if (!blank(*p))
+		return 1;
+	p = skip_blank(p);
+	if (lit(&p, "all")) {
+		*all = true;
+	} else {
+		r = number(&p, "SLBA", UINT64_MAX, slba, lineno, err, errlen);
+		if (r)
+			return r;
+		if (!blank(*p))
+			return 1;
+		p = skip_blank(p);
+		r = number(&p, "NLB", UINT64_MAX, nlb, lineno, err, errlen);
+		if (r)
+			return r;
+	}
+	return *skip_blank(p) ? 1 : 0;
+}
+
+/*
+ * Read one line into line (LINE_MAX_LEN + 1 bytes), without its newline.
+ * Returns its length, -1 at the end of the file, -2 when it is too long
+ * (the rest of the line is not read).
+ */
+static long get_line(FILE *f, char *line)
+{
+	long n = 0;
+	int ch;
+
+	while ((ch = getc(f)) != EOF && ch != '\n') {
+		if (n == LINE_MAX_LEN)
+			return -2;
+		line[n++] = ch;
+	}
+	if (ch == EOF && !n)
+		return -1;
+	line[n] = '\0';
+	return n;
 }
 
 int lm_chg_read(FILE *f, struct lm_changes *c, char *err, size_t errlen)
 {
-	char line[256], magic[8];
+	char line[LINE_MAX_LEN + 1], magic[8] = "", q[80];
 	unsigned long lineno = 0;
-	unsigned long long slba, nlb;
-	unsigned int nsid;
-	int ret = 0, n;
+	uint64_t nsid, slba = 0, nlb = 0;
+	const char *why, *p;
+	bool all;
+	long len;
+	int ret = 0, r;
 
-	if (fread(magic, 1, 8, f) == 8 && !memcmp(magic, LM_CHG_MAGIC, 8))
+	len = fread(magic, 1, 8, f);
+	if (len == 8 && !memcmp(magic, LM_CHG_MAGIC, 8))
 		return read_binary(f, c, err, errlen);
+	if (len == 8 && !memcmp(magic, LM_CHG_MAGIC, 5)) {
+		quote(q, sizeof(q), (const uint8_t *)magic, 8, 8);
+		snprintf(err, errlen, "binary change file of another version (\"%s\"; this build reads "
+			 LM_CHG_MAGIC ")", q);
+		return -EINVAL;
+	}
 	rewind(f);
-	while (!ret && fgets(line, sizeof(line), f)) {
+	while (!ret && (len = get_line(f, line)) != -1) {
 		lineno++;
-		if (line[0] == '\n' || line[0] == '#')
-			continue;
-		/* %n is set only when the whole pattern matched. */
-		n = -1;
-		if ((sscanf(line, "{\"nsid\":%u,\"slba\":%llu,\"nlb\":%llu}%n",
-			    &nsid, &slba, &nlb, &n) == 3 && n >= 0 && rest_blank(line + n)) ||
-		    (n = -1, sscanf(line, "%u %llu %llu%n", &nsid, &slba, &nlb, &n) == 3 &&
-		     n >= 0 && rest_blank(line + n))) {
-			ret = lm_changes_add(c, nsid, slba, nlb);
-		} else if ((n = -1, sscanf(line, "{\"nsid\":%u,\"all\":true}%n", &nsid, &n) == 1 &&
-			    n >= 0 && rest_blank(line + n)) ||
-			   (n = -1, sscanf(line, "%u all%n", &nsid, &n) == 1 &&
-			    n >= 0 && rest_blank(line + n))) {
-			ret = lm_changes_add_all(c, nsid);
-		} else {
-			snprintf(err, errlen, "line %lu is not a change (NSID SLBA NLB): %.60s",
-				 lineno, line);
+		if (len == -2) {
+			snprintf(err, errlen, "line %lu is longer than %d characters",
+				 lineno, LINE_MAX_LEN);
 			return -EINVAL;
 		}
+		if (memchr(line, '\0', len)) {
+			snprintf(err, errlen, "line %lu has a NUL byte: not a text change file",
+				 lineno);
+			return -EINVAL;
+		}
+		p = skip_blank(line);
+		if (!*p || *p == '#')
+			continue;
+		r = parse_line(line, lineno, &all, &nsid, &slba, &nlb, err, errlen);
+		if (r < 0)
+			return -EINVAL;
+		if (r) {
+			quote(q, sizeof(q), (const uint8_t *)line, len, 60);
+			snprintf(err, errlen, "line %lu is not a change (NSID SLBA NLB): %s",
+				 lineno, q);
+			return -EINVAL;
+		}
+		why = bad_range(nsid, all ? 0 : slba, all ? 1 : nlb);
+		if (why) {
+			snprintf(err, errlen, "line %lu: %s", lineno, why);
+			return -EINVAL;
+		}
+		if (all)
+			ret = lm_changes_add_all(c, nsid);
+		else
+			ret = lm_changes_add(c, nsid, slba, nlb);
 	}
-	if (ret)
+	if (ret) {
 		snprintf(err, errlen, "out of memory");
-	return ret;
+		return ret;
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "read error after line %lu", lineno);
+		return -EIO;
+	}
+	return 0;
 }

@@ -26,9 +26,14 @@ int lm_changes_add(struct lm_changes *c, uint32_t nsid, uint64_t slba,
 {
 	if (!nlb)
 		return 0;
-	/* A range that would run past the last LBA ends there. */
+	/*
+	 * A range that would run past the last LBA ends there; one that
+	 * starts at 2^64 - 1 names no LBA a namespace can have.
+	 */
 	if (slba + nlb < slba)
 		nlb = UINT64_MAX - slba;
+	if (!nlb)
+		return 0;
 	if (grow((void **)&c->r, &c->cap, c->n + 1, sizeof(*c->r)))
 		return -ENOMEM;
 	c->r[c->n++] = (struct lm_range){ .nsid = nsid, .slba = slba, .nlb = nlb };
