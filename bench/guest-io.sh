@@ -20,6 +20,18 @@ sim() {
 		LM_SYSFS_ROOT="$LMSIM_DIR/sys" "$@"
 }
 
+# One raw admin command to PF 0; a failure (an errno or an NVMe status) ends
+# the run, since the timing would then be of a migration that did not happen.
+raw() {
+	local what=$1
+	shift
+	if ! sim "$build/nvme" admin-passthru /dev/nvme0 "$@" 2>"$LMSIM_DIR/raw.err"; then
+		echo "guest-io: $what failed: $(tail -n 1 "$LMSIM_DIR/raw.err")" >&2
+		[ -z "${fio:-}" ] || kill "$fio" 2>/dev/null || true
+		exit 1
+	fi
+}
+
 fio_iops() {
 	fio --name=bench --ioengine=nbd --uri="nbd+unix:///?socket=$LMSIM_DIR/vm1.nbd" \
 		--rw=randwrite --bs=4k --iodepth=16 --size=256M --time_based \
@@ -49,14 +61,17 @@ fio --name=stall --ioengine=nbd --uri="nbd+unix:///?socket=$LMSIM_DIR/vm1.nbd" \
 fio=$!
 sleep 1.5
 size=$((48 + 8 + 24 * 8 + 4096))
+# CSVI (Get: CDW10 23:16, Set: CDW11 23:16) is a 1-based index into CNS 20h's
+# list of state versions: 1 is the first, 0 would select no NVMe state.
 start=$(date +%s%N)
-sim "$build/nvme" admin-passthru /dev/nvme0 --opcode=0x41 --cdw11=$(((1 << 16) | 0x11)) >/dev/null 2>&1
-sim "$build/nvme" admin-passthru /dev/nvme0 --opcode=0x42 --cdw11=0x11 \
-	--cdw15=$((size / 4 - 1)) --data-len=$size -r -b >s.state 2>/dev/null
-sim "$build/nvme" admin-passthru /dev/nvme0 --opcode=0x41 --cdw11=$(((1 << 16) | 0x12)) >/dev/null 2>&1
-sim "$build/nvme" admin-passthru /dev/nvme0 --opcode=0x41 --cdw10=$(((3 << 16) | 2)) \
-	--cdw11=0x12 --cdw15=$((size / 4)) --data-len=$size -w --input-file=s.state >/dev/null 2>&1
-sim "$build/nvme" admin-passthru /dev/nvme0 --opcode=0x41 --cdw10=1 --cdw11=0x12 >/dev/null 2>&1
+raw "suspend VF 1" --opcode=0x41 --cdw11=$(((1 << 16) | 0x11)) >/dev/null
+raw "Get Controller State of VF 1" --opcode=0x42 --cdw10=$((1 << 16)) --cdw11=0x11 \
+	--cdw15=$((size / 4 - 1)) --data-len=$size -r -b >s.state
+raw "suspend VF 2" --opcode=0x41 --cdw11=$(((1 << 16) | 0x12)) >/dev/null
+raw "Set Controller State of VF 2" --opcode=0x41 --cdw10=$(((3 << 16) | 2)) \
+	--cdw11=$(((1 << 16) | 0x12)) --cdw15=$((size / 4)) --data-len=$size -w \
+	--input-file=s.state >/dev/null
+raw "resume VF 2" --opcode=0x41 --cdw10=1 --cdw11=0x12 >/dev/null
 "$ctl" attach vm1 --pf 0 --vf 2 >/dev/null
 end=$(date +%s%N)
 wait $fio
