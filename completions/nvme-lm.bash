@@ -33,12 +33,12 @@ _nvme_lm_opts() {
 	case $1 in
 	info) echo "--output-format -o --verbose -v --timeout -t --profile -p" ;;
 	suspend | lm-suspend) echo "$common -o --notify -N --delete-cdq -d" ;;
-	resume) echo "$common -o --force -f" ;;
-	save | lm-save) echo "$common --output -o --raw -r" ;;
-	restore | lm-restore) echo "$common -o --input -i --raw -r --force -f" ;;
+	resume) echo "$common -o --force" ;;
+	save | lm-save) echo "$common -o --file -f --raw -r --overwrite --csvi" ;;
+	restore | lm-restore) echo "$common -o --file -f --raw -r --force --csvi" ;;
 	track | lm-track)
-		echo "$common --output -o --format -F --entries -e --interval -i
-			--copy -C --force -f"
+		echo "$common -o --file -f --overwrite --format -F --entries -e
+			--interval -i --copy -C --force"
 		;;
 	copy-ranges) echo "--changes -c --verbose -v" ;;
 	state-show) echo "--output-format -o --raw -r" ;;
@@ -98,13 +98,12 @@ _nvme_lm_complete() {
 	--profile | -p) mapfile -t COMPREPLY < <(compgen -W "auto tp4159 intel-2022" -- "$cur"); return ;;
 	--format | -F) mapfile -t COMPREPLY < <(compgen -W "text jsonl binary" -- "$cur"); return ;;
 	--vf) mapfile -t COMPREPLY < <(compgen -W "$(_nvme_lm_vfs)" -- "$cur"); return ;;
-	--input | -i | --changes | --input-file | --output-file | --output)
+	--file | --changes | --input-file | --output-file)
 		_filedir
 		return
 		;;
 	-o)
 		case $sub in
-		save | lm-save | track | lm-track) _filedir ;;
 		migration-send | migration-recv) ;;
 		*) mapfile -t COMPREPLY < <(compgen -W "normal json" -- "$cur") ;;
 		esac
@@ -112,7 +111,8 @@ _nvme_lm_complete() {
 		;;
 	-f | -c)
 		case $sub in
-		migration-send | migration-recv | copy-ranges) _filedir; return ;;
+		save | lm-save | restore | lm-restore | track | lm-track | \
+			migration-send | migration-recv | copy-ranges) _filedir; return ;;
 		esac
 		;;
 	esac

@@ -125,8 +125,8 @@ static int identify(struct lm_dev *d, uint8_t cns, uint16_t cntid, void *buf,
 	return ret;
 }
 
-int lm_pf_probe(struct lm_dev *d, int profile, struct lm_pf *pf, char *err,
-		size_t errlen)
+int lm_pf_probe(struct lm_dev *d, int profile, bool require, struct lm_pf *pf,
+		char *err, size_t errlen)
 {
 	uint8_t *buf;
 	int ret;
@@ -145,21 +145,32 @@ int lm_pf_probe(struct lm_dev *d, int profile, struct lm_pf *pf, char *err,
 	if (profile == LM_PROFILE_AUTO)
 		pf->profile = pf->id.hmlms ? LM_PROFILE_TP4159 :
 			      pf->id.vendor_lm ? LM_PROFILE_INTEL_2022 : LM_PROFILE_AUTO;
-	if (pf->profile == LM_PROFILE_AUTO ||
-	    (pf->profile == LM_PROFILE_TP4159 && !pf->id.hmlms) ||
-	    (pf->profile == LM_PROFILE_INTEL_2022 && !pf->id.vendor_lm)) {
-		snprintf(err, errlen,
-			 "%s: this controller does not support live migration (TP4159)%s: OACS bit 11 is clear%s",
-			 d->name,
-			 profile == LM_PROFILE_INTEL_2022 ? " nor the intel-2022 profile" : "",
-			 pf->id.vendor_lm ? "; it has the intel-2022 vendor flag: try --profile intel-2022" : "");
+	pf->supported = !(pf->profile == LM_PROFILE_AUTO ||
+			  (pf->profile == LM_PROFILE_TP4159 && !pf->id.hmlms) ||
+			  (pf->profile == LM_PROFILE_INTEL_2022 && !pf->id.vendor_lm));
+	if (!pf->supported && require) {
+		if (profile == LM_PROFILE_INTEL_2022)
+			snprintf(err, errlen,
+				 "%s: this controller does not have the intel-2022 vendor flag (Identify byte 3072)%s",
+				 d->name, pf->id.hmlms ? "; it supports TP4159: drop --profile or use --profile tp4159" : "");
+		else
+			snprintf(err, errlen,
+				 "%s: this controller does not support live migration (TP4159): OACS bit 11 is clear%s",
+				 d->name,
+				 pf->id.vendor_lm ? "; it has the intel-2022 vendor flag: try --profile intel-2022" : "");
 		ret = -EOPNOTSUPP;
 		goto out;
 	}
 	ret = identify(d, LM_CNS_SECONDARY_LIST, 0, buf, err, errlen);
-	if (ret)
+	if (ret && !require) {
+		/* Not an SR-IOV controller, say: no VFs, and that is an answer. */
+		pf->nsec = 0;
+		ret = 0;
+	} else if (ret) {
 		goto out;
-	pf->nsec = lm_parse_sec_list(buf, pf->sec, LM_MAX_SEC);
+	} else {
+		pf->nsec = lm_parse_sec_list(buf, pf->sec, LM_MAX_SEC);
+	}
 	/* Optional: a controller may not list its formats. */
 	if (pf->profile == LM_PROFILE_TP4159 &&
 	    !identify(d, LM_CNS_STATE_FORMATS, 0, buf, err, errlen))
@@ -205,7 +216,7 @@ int lm_target_resolve(struct lm_dev *d, const struct lm_select *sel,
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	ret = lm_pf_probe(d, sel->profile, pf, err, errlen);
+	ret = lm_pf_probe(d, sel->profile, true, pf, err, errlen);
 	if (ret)
 		goto out;
 	for (i = 0; i < pf->nsec; i++)

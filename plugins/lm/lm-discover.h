@@ -72,6 +72,7 @@ void lm_formats_str(const struct lm_state_formats *f, char *buf, size_t len);
 struct lm_pf {
 	struct lm_ctrl_info id;
 	int profile;			/* resolved: tp4159 or intel-2022 */
+	bool supported;			/* in that profile */
 	int nsec;
 	struct lm_sec_ctrl sec[LM_MAX_SEC];
 	struct lm_state_formats formats;
@@ -79,11 +80,12 @@ struct lm_pf {
 };
 
 /*
- * Identify the PF and its VFs; check that it supports live migration in
- * the requested profile (auto: whichever it has).
+ * Identify the PF and its VFs. With require, a PF without live migration
+ * in the requested profile (auto: whichever it has) is an error; without,
+ * it is a finding (pf->supported) and the VFs are listed all the same.
  */
-int lm_pf_probe(struct lm_dev *d, int profile, struct lm_pf *pf, char *err,
-		size_t errlen);
+int lm_pf_probe(struct lm_dev *d, int profile, bool require, struct lm_pf *pf,
+		char *err, size_t errlen);
 
 /* One VF of one PF, as every workflow command needs it. */
 struct lm_target {

@@ -204,7 +204,9 @@ static int lm_info(int argc, char **argv, struct command *cmd,
 		"in use, and every secondary controller (VF number, CNTLID, state, "
 		"VQ/VI resources, PCI address and bound driver from sysfs).";
 	struct lm_common c = LM_COMMON_INIT;
-	struct lm_vf_sysfs *vfs = NULL;
+	struct lm_cdq_limits limits = { 0 };
+	struct lm_vf_status *vfs = NULL;
+	struct lm_hugepages hp;
 	struct lm_pf *pf = NULL;
 	struct lm_ctx x;
 	int i, ret;
@@ -231,17 +233,37 @@ static int lm_info(int argc, char **argv, struct command *cmd,
 		ret = fail(&x, -ENOMEM);
 		goto out;
 	}
-	ret = lm_pf_probe(&x.dev, lm_profile_parse(c.profile), pf, x.err, sizeof(x.err));
+	ret = lm_pf_probe(&x.dev, lm_profile_parse(c.profile), false, pf, x.err,
+			  sizeof(x.err));
 	if (ret) {
 		ret = fail(&x, ret);
 		goto out;
 	}
-	for (i = 0; i < pf->nsec && *pf->addr; i++)
-		if (!lm_sysfs_vf_addr(pf->addr, pf->sec[i].vfn, vfs[i].addr,
+	for (i = 0; i < pf->nsec; i++) {
+		vfs[i].suspended = -1;
+		if (*pf->addr &&
+		    !lm_sysfs_vf_addr(pf->addr, pf->sec[i].vfn, vfs[i].addr,
 				      sizeof(vfs[i].addr)))
 			lm_sysfs_driver(vfs[i].addr, vfs[i].driver,
 					sizeof(vfs[i].driver));
-	lm_print_info(stdout, x.fmt, x.dev.name, pf, vfs);
+		/* Get Controller State's header: read-only, TP4159 only. */
+		if (pf->supported && pf->profile == LM_PROFILE_TP4159) {
+			struct lm_target t = {
+				.profile = pf->profile, .cntlid = pf->sec[i].scid,
+				.vfn = pf->sec[i].vfn,
+				.csvi = lm_formats_csvi(&pf->formats, LM_CS_NVME_VERSION),
+			};
+
+			vfs[i].suspended = lm_op_is_suspended(&x.dev, &t);
+			if (vfs[i].suspended < 0)
+				vfs[i].suspended = -1;
+		}
+	}
+	lm_hugepages_read(&hp);
+	limits.page_entries = LM_CDQ_PAGE_LEN / LM_CDQ_ENTRY_LEN;
+	limits.max_entries = lm_cdq_mem_max_entries(&hp, lm_mdts_bytes(pf->id.mdts, 4096));
+	limits.hugepages_free = hp.free;
+	lm_print_info(stdout, x.fmt, x.dev.name, pf, vfs, &limits);
 out:
 	free(pf);
 	free(vfs);
@@ -299,7 +321,7 @@ static int lm_resume(int argc, char **argv, struct command *cmd,
 
 	OPT_ARGS(opts) = {
 		LM_COMMON_OPTS(c, 'o'),
-		OPT_FLAG("force", 'f', &force, force_help),
+		OPT_FLAG("force", 0, &force, force_help),
 		OPT_END()
 	};
 
@@ -374,8 +396,9 @@ static int lm_save(int argc, char **argv, struct command *cmd,
 		"chunks within MDTS until the state's header is satisfied) to a "
 		"state file: a container with the source's identity and CRC32C "
 		"checksums (see 'nvme lm state-show'). The file appears only when "
-		"complete (temporary file, fsync, rename). -o - writes to stdout, "
-		"so a state can be piped to 'nvme lm restore -i -'.";
+		"complete (temporary file, fsync, rename), never over an existing "
+		"file unless --overwrite. -f - writes to stdout, so a state can be "
+		"piped to 'nvme lm restore -f -'.";
 	struct lm_common c = LM_COMMON_INIT;
 	_lm_free_ void *state = NULL;
 	struct lm_xfer_stats st;
@@ -386,8 +409,8 @@ static int lm_save(int argc, char **argv, struct command *cmd,
 	int ret;
 
 	OPT_ARGS(opts) = {
-		LM_COMMON_OPTS(c, 0),
-		OPT_FILE("output", 'o', &output, "state file to write, - for stdout"),
+		LM_COMMON_OPTS(c, 'o'),
+		OPT_FILE("file", 'f', &output, "state file to write, - for stdout"),
 		OPT_FLAG("raw", 'r', &raw, "write the bare controller state (upstream nvme-cli's format), no container"),
 		OPT_FLAG("overwrite", 0, &overwrite, "replace the state file if it exists (refused otherwise)"),
 		OPT_STR("csvi", 0, &c.csvi, csvi_help),
@@ -398,7 +421,7 @@ static int lm_save(int argc, char **argv, struct command *cmd,
 	if (ret)
 		return ret;
 	if (!output || !*output) {
-		fprintf(stderr, "save: no output given: -o FILE, or -o - for stdout\n");
+		fprintf(stderr, "save: no state file given: -f FILE, or -f - for stdout\n");
 		return -EINVAL;
 	}
 	/* Checked before the device is asked: a saved state may be the only copy. */
@@ -553,9 +576,9 @@ static int lm_restore(int argc, char **argv, struct command *cmd,
 
 	OPT_ARGS(opts) = {
 		LM_COMMON_OPTS(c, 'o'),
-		OPT_FILE("input", 'i', &input, "state file to load, - for stdin"),
+		OPT_FILE("file", 'f', &input, "state file to load, - for stdin"),
 		OPT_FLAG("raw", 'r', &raw, "the input is a bare controller state (no container)"),
-		OPT_FLAG("force", 'f', &force, force_help),
+		OPT_FLAG("force", 0, &force, force_help),
 		OPT_STR("csvi", 0, &c.csvi, csvi_help),
 		OPT_END()
 	};
@@ -564,7 +587,7 @@ static int lm_restore(int argc, char **argv, struct command *cmd,
 	if (ret)
 		return ret;
 	if (!input || !*input) {
-		fprintf(stderr, "restore: no input given: -i FILE, or -i - for stdin\n");
+		fprintf(stderr, "restore: no state file given: -f FILE, or -f - for stdin\n");
 		return -EINVAL;
 	}
 	ret = lm_begin(&x, "restore", argc, argv, &c, true);
@@ -628,7 +651,8 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 {
 	const char *desc =
 		"Log a VF's user data changes and stream the changed LBA ranges, "
-		"coalesced, to -o FILE|- (text \"NSID SLBA NLB\", jsonl, or binary), "
+		"coalesced, to -f FILE|- (text \"NSID SLBA NLB\", jsonl, or binary; "
+		"an existing file only with --overwrite), "
 		"handing the queue's head back as it goes. The queue lives in "
 		"memory this process keeps locked and mapped until it ends. It ends "
 		"by itself on the controller's final entry: suspended -> exit 0; "
@@ -641,6 +665,7 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 		"--force skips the check.";
 	struct lm_common c = LM_COMMON_INIT;
 	char *output = NULL, *format = "text", *copy = NULL;
+	bool overwrite = false, created = false;
 	char src[256], dst[256], type[32] = "";
 	char *entries_s = NULL, *interval_s = NULL;
 	char why[LM_ERR_LEN];
@@ -654,13 +679,14 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 	int fmt, ret, fd;
 
 	OPT_ARGS(opts) = {
-		LM_COMMON_OPTS(c, 0),
-		OPT_FILE("output", 'o', &output, "where the changed ranges go, - for stdout"),
+		LM_COMMON_OPTS(c, 'o'),
+		OPT_FILE("file", 'f', &output, "where the changed ranges go, - for stdout"),
+		OPT_FLAG("overwrite", 0, &overwrite, "replace the change file if it exists (refused otherwise)"),
 		OPT_FMT("format", 'F', &format, "ranges as text, jsonl or binary"),
 		OPT_STR("entries", 'e', &entries_s, "queue entries (32 bytes each): up to 128 fit one page; more need a free hugepage; default: the most that fits"),
 		OPT_STR("interval", 'i', &interval_s, "milliseconds between looks at the queue, default 10"),
 		OPT_STR("copy", 'C', &copy, "SRC:DST namespaces: copy each changed range as it streams"),
-		OPT_FLAG("force", 'f', &force, "skip the IOMMU identity check"),
+		OPT_FLAG("force", 0, &force, "skip the IOMMU identity check"),
 		OPT_END()
 	};
 
@@ -669,8 +695,13 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 		return ret;
 	fmt = lm_chg_fmt_parse(format);
 	if (!output || !*output) {
-		fprintf(stderr, "track: no output given: -o FILE for a change file, or -o - for stdout\n");
+		fprintf(stderr, "track: no change file given: -f FILE, or -f - for stdout\n");
 		return -EINVAL;
+	}
+	if (!overwrite && strcmp(output, "-") && !access(output, F_OK)) {
+		fprintf(stderr, "track: %s exists: give --overwrite to replace it, or another name; nothing was started\n",
+			output);
+		return -EEXIST;
 	}
 	if (fmt < 0) {
 		fprintf(stderr, "track: unknown --format '%s': use text, jsonl or binary\n", format);
@@ -739,7 +770,10 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 	if (!strcmp(output, "-")) {
 		o.out = stdout;
 	} else {
-		fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		/* Opened only now, with everything checked; never through a link. */
+		fd = open(output, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+			  (overwrite ? O_TRUNC : O_EXCL), 0644);
+		created = fd >= 0;
 		o.out = fd < 0 ? NULL : fdopen(fd, "w");
 		if (!o.out) {
 			snprintf(x.err, sizeof(x.err), "cannot create %s: %s", output, strerror(errno));
@@ -757,6 +791,9 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 		snprintf(x.err, sizeof(x.err), "cannot complete %s: %s", output, strerror(errno));
 		ret = -EIO;
 	}
+	/* A track that failed before logging anything leaves no file behind. */
+	if (ret && created && !r.entries)
+		unlink(output);
 	if (o.copier && lm_copier_close(o.copier, x.err, sizeof(x.err)) && !ret)
 		ret = -EIO;
 	if (ret) {

@@ -290,8 +290,14 @@ static const char *trattr_str(uint8_t a, char *buf, size_t len)
 	return buf;
 }
 
+static const char *suspended_str(int s)
+{
+	return s > 0 ? "suspended" : s == 0 ? "running" : "-";
+}
+
 void lm_print_info(FILE *f, enum lm_fmt fmt, const char *dev,
-		   const struct lm_pf *pf, const struct lm_vf_sysfs *vfs)
+		   const struct lm_pf *pf, const struct lm_vf_status *vfs,
+		   const struct lm_cdq_limits *lim)
 {
 	const struct lm_ctrl_info *id = &pf->id;
 	struct json_object *root, *o, *arr;
@@ -311,7 +317,9 @@ void lm_print_info(FILE *f, enum lm_fmt fmt, const char *dev,
 		jadd_str(root, "serial", id->sn);
 		jadd_hex(root, "vid", id->vid);
 		jadd_int(root, "cntlid", id->cntlid);
-		jadd_str(root, "profile", lm_profile_name(pf->profile));
+		jadd_str(root, "profile", pf->supported ? lm_profile_name(pf->profile) : "none");
+		json_object_object_add(root, "live_migration",
+				       json_object_new_boolean(pf->supported));
 		json_object_object_add(root, "hmlms", json_object_new_boolean(id->hmlms));
 		json_object_object_add(root, "vendor_lm", json_object_new_boolean(id->vendor_lm));
 		jadd_int(root, "mdts_bytes", lm_mdts_bytes(id->mdts, 4096));
@@ -331,6 +339,11 @@ void lm_print_info(FILE *f, enum lm_fmt fmt, const char *dev,
 		for (i = 0; i < (int)pf->formats.nv; i++)
 			json_object_array_add(arr, json_object_new_int(pf->formats.ver[i]));
 		json_object_object_add(root, "state_formats", arr);
+		o = json_object_new_object();
+		jadd_int(o, "page_entries", lim->page_entries);
+		jadd_int(o, "max_entries", lim->max_entries);
+		jadd_int(o, "hugepages_free", lim->hugepages_free);
+		json_object_object_add(root, "change_queue", o);
 		arr = json_object_new_array();
 		for (i = 0; i < pf->nsec; i++) {
 			o = json_object_new_object();
@@ -342,6 +355,8 @@ void lm_print_info(FILE *f, enum lm_fmt fmt, const char *dev,
 			jadd_int(o, "vi", pf->sec[i].nvi);
 			jadd_str(o, "pci_address", vfs[i].addr);
 			jadd_str(o, "driver", vfs[i].driver);
+			json_object_object_add(o, "suspended", vfs[i].suspended < 0 ? NULL :
+					       json_object_new_boolean(vfs[i].suspended));
 			json_object_array_add(arr, o);
 		}
 		json_object_object_add(root, "secondary_controllers", arr);
@@ -352,10 +367,11 @@ void lm_print_info(FILE *f, enum lm_fmt fmt, const char *dev,
 	fprintf(f, "Model               : %s\n", id->mn);
 	fprintf(f, "Firmware            : %s\n", id->fr);
 	fprintf(f, "Serial              : %s\n", id->sn);
-	fprintf(f, "Live migration      : %s%s\n",
+	fprintf(f, "Live migration      : %s%s%s\n",
 		id->hmlms ? "TP4159 (OACS.HMLMS)" : "",
-		id->vendor_lm ? (id->hmlms ? ", intel-2022 vendor flag" : "intel-2022 vendor flag") : "");
-	fprintf(f, "Profile             : %s\n", lm_profile_name(pf->profile));
+		id->vendor_lm ? (id->hmlms ? ", intel-2022 vendor flag" : "intel-2022 vendor flag") : "",
+		!id->hmlms && !id->vendor_lm ? "not supported (OACS bit 11 clear, no vendor flag)" : "");
+	fprintf(f, "Profile             : %s\n", pf->supported ? lm_profile_name(pf->profile) : "none");
 	fprintf(f, "Max transfer (MDTS) : %u bytes\n", lm_mdts_bytes(id->mdts, 4096));
 	if (id->hmlms) {
 		fprintf(f, "CMMRTD / NMMRTD     : %u / %u\n", id->cmmrtd, id->nmmrtd);
@@ -366,14 +382,17 @@ void lm_print_info(FILE *f, enum lm_fmt fmt, const char *dev,
 		fprintf(f, "MCMR / NMCMR        : %u / %u\n", id->mcmr, id->nmcmr);
 		fprintf(f, "MCDQPC              : %u\n", id->mcdqpc);
 		fprintf(f, "State formats       : %s\n", *vers ? vers : "not reported");
+		fprintf(f, "Change queue        : up to %u entries here (%u in one page; more need a free hugepage: %lu free)\n",
+			lim->max_entries, lim->page_entries, lim->hugepages_free);
 	}
 	fprintf(f, "Secondary controllers: %d\n", pf->nsec);
-	fprintf(f, "  %-4s %-7s %-8s %-4s %-4s %-13s %s\n", "VF", "CNTLID",
-		"STATE", "VQ", "VI", "PCI", "DRIVER");
+	fprintf(f, "  %-4s %-7s %-8s %-9s %-4s %-4s %-13s %s\n", "VF", "CNTLID",
+		"STATE", "MIGRATION", "VQ", "VI", "PCI", "DRIVER");
 	for (i = 0; i < pf->nsec; i++)
-		fprintf(f, "  %-4u 0x%-5x %-8s %-4u %-4u %-13s %s\n",
+		fprintf(f, "  %-4u 0x%-5x %-8s %-9s %-4u %-4u %-13s %s\n",
 			pf->sec[i].vfn, pf->sec[i].scid,
 			(pf->sec[i].scs & 1) ? "online" : "offline",
+			suspended_str(vfs[i].suspended),
 			pf->sec[i].nvq, pf->sec[i].nvi,
 			*vfs[i].addr ? vfs[i].addr : "-",
 			*vfs[i].driver ? vfs[i].driver : "(none)");

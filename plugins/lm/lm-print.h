@@ -34,13 +34,23 @@ struct lm_xfer_stats;
 struct lm_track_result;
 
 /* Per-VF facts from sysfs, for info. */
-struct lm_vf_sysfs {
-	char addr[32];
-	char driver[64];
+/* What info shows of each VF beyond the secondary controller list. */
+struct lm_vf_status {
+	char addr[32];		/* PCI address, "" when sysfs lacks it */
+	char driver[64];	/* bound driver, "" for none */
+	int suspended;		/* 1, 0, or -1 when the device cannot tell */
+};
+
+/* Change-queue sizes this host can give (lm-cdq-mem.c). */
+struct lm_cdq_limits {
+	uint32_t page_entries;	/* in one 4 KiB page */
+	uint32_t max_entries;	/* with what is free now, within MDTS */
+	unsigned long hugepages_free;
 };
 
 void lm_print_info(FILE *f, enum lm_fmt fmt, const char *dev,
-		   const struct lm_pf *pf, const struct lm_vf_sysfs *vfs);
+		   const struct lm_pf *pf, const struct lm_vf_status *vfs,
+		   const struct lm_cdq_limits *lim);
 /* suspend, resume: what was done to which VF. */
 void lm_print_step(FILE *f, enum lm_fmt fmt, const char *op, const char *dev,
 		   const struct lm_target *t, const char *what);
