@@ -3,6 +3,7 @@
 #   make demo          migrate a VF under fio on the simulator, verify, report
 #   make check         build, unit tests, lint, then tests/check
 #   make check-unit    unit tests alone
+#   make fuzz          libFuzzer harnesses (tests/fuzz), FUZZ_SECONDS each (60)
 #   make install       install the binary, man pages, completions (PREFIX, DESTDIR)
 #   make doc           man pages from Documentation/ into build/man
 #   make bench         benchmarks (bench/), printed as ratios
@@ -34,6 +35,16 @@ UNIT_CFLAGS	:= -std=gnu11 -g -O1 -Wall -Wextra -Werror -D_GNU_SOURCE \
 UNIT_LDLIBS	:= -ljson-c
 UNIT_DIR	:= $(BUILD)/unit
 
+# libFuzzer harnesses: clang's -fsanitize=fuzzer (Debian: clang,
+# libclang-rt-dev), the plugin's sources built once with the same sanitizers.
+FUZZ_TARGETS	:= state-file ctrl-state changes cdq
+FUZZ_DIR	:= $(BUILD)/fuzz
+FUZZ_CC		?= clang
+FUZZ_SECONDS	?= 60
+FUZZ_CFLAGS	:= -std=gnu11 -g -O1 -Wall -Wextra -Werror -D_GNU_SOURCE \
+		   -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -I$(LM)
+FUZZ_OBJS	:= $(patsubst $(LM)/%.c,$(FUZZ_DIR)/obj/%.o,$(CORE_SRCS))
+
 MAN_SRCS	:= $(filter-out %-options.txt,$(wildcard Documentation/nvme-lm-*.txt))
 MAN_PAGES	:= $(patsubst Documentation/%.txt,$(BUILD)/man/%.1,$(MAN_SRCS))
 
@@ -64,7 +75,8 @@ demo:
 	@$(MAKE) -s nvme sim
 	@scripts/lm-demo
 
-.PHONY: all deps deps-build deps-doc nvme sim doc demo bench check check-unit check-lint tools install clean distclean
+.PHONY: all deps deps-build deps-doc nvme sim doc demo bench check check-unit check-lint tools install clean distclean \
+	fuzz fuzz-build
 
 all: nvme sim
 
@@ -108,13 +120,26 @@ $(UNIT_DIR):
 
 tools: $(addprefix $(UNIT_DIR)/tools/,$(TOOLS))
 
+$(FUZZ_DIR)/obj/%.o: $(LM)/%.c $(wildcard $(LM)/*.h) | deps-build
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_DIR)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(UNIT_LDLIBS)
+
+fuzz-build: $(addprefix $(FUZZ_DIR)/fuzz-,$(FUZZ_TARGETS))
+
+fuzz: deps
+	@$(MAKE) -s fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(FUZZ_TARGETS)
+
 check-unit: $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))
 	@tests/run-unit $^
 
 check-lint: nvme
 	@tests/lint
 
-check: deps nvme sim doc check-unit check-lint tools
+check: deps nvme sim doc check-unit check-lint tools fuzz-build
 	@tests/check
 
 install: nvme doc
