@@ -130,8 +130,8 @@ $(FUZZ_DIR)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(FUZZ_OBJS)
 fuzz-build: $(addprefix $(FUZZ_DIR)/fuzz-,$(FUZZ_TARGETS))
 
 fuzz: deps
-	@$(MAKE) -s fuzz-build
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(FUZZ_TARGETS)
+	@$(MAKE) -s fuzz-build sim
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(FUZZ_TARGETS) sim-sock
 
 check-unit: $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))
 	@tests/run-unit $^
