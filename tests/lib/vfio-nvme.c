@@ -13,8 +13,12 @@
  *
  * usage: lm-vfio-nvme <commands
  *   setup BDF0 BDF1   open both VFs (devices 0 and 1), map the memory
- *   enable            reset and enable the current device's controller,
- *                     create I/O CQ 1 and SQ 1 (physically contiguous)
+ *   start I           reset and enable device I's controller (its own
+ *                     admin queue; CC: 4 KiB pages, 64/16-byte entries):
+ *                     what a destination VF needs before it takes a state,
+ *                     since the model sizes data transfers by CC.MPS
+ *   enable            start the current device and create I/O CQ 1 and
+ *                     SQ 1 through its admin queue (physically contiguous)
  *   write N DEPTH     N writes of 8 blocks at queue depth DEPTH, each
  *                     waited for (acknowledged)
  *   queue N           N writes placed in the SQ, tail doorbell rung, not
@@ -25,8 +29,9 @@
  *   drain MS          wait up to MS ms until nothing is outstanding
  *   verify DEPTH      read every block written back through the current
  *                     device, compare with the pattern
- *   report            every command issued: completed once, never,
- *                     more than once; completions for unknown CIDs
+ *   report            every command issued since the previous report:
+ *                     completed once, never, more than once; completions
+ *                     for unknown CIDs, error statuses
  *   disable I         CC.EN = 0 on device I (a controller reset)
  *   quit
  * Each command's output ends with a line "@@".
@@ -53,8 +58,8 @@
 #define MEM_SIZE	(4u << 20)
 
 /* Memory layout (offsets into the one mapping, equal to IOVA - IOVA_BASE). */
-#define OFF_ASQ		0x0000u		/* admin SQ, 64 entries */
-#define OFF_ACQ		0x1000u		/* admin CQ, 64 entries */
+#define OFF_ASQ(i)	(0x0000u + (i) * 0x8000u)	/* admin SQ of device i, 64 entries */
+#define OFF_ACQ(i)	(0x1000u + (i) * 0x8000u)	/* admin CQ of device i */
 #define OFF_IDBUF	0x2000u		/* Identify data */
 #define OFF_IOSQ	0x4000u		/* I/O SQ 1, QSIZE entries of 64 B */
 #define OFF_IOCQ	0x6000u		/* I/O CQ 1, QSIZE entries of 16 B */
@@ -81,6 +86,7 @@ struct dev {
 	volatile uint8_t *bar;
 	uint64_t cap;
 	unsigned dstrd;
+	unsigned asq_tail, acq_head, acq_phase;	/* its admin queue */
 };
 
 struct sqe {
@@ -101,8 +107,7 @@ static int ndevs, cur, container = -1;
 static uint8_t *mem;
 static unsigned lba_shift = 9;
 
-/* Admin queue state (device being enabled). */
-static unsigned asq_tail, acq_head, acq_phase, admin_cid;
+static unsigned admin_cid;
 /* I/O queue pair 1: the driver's view, carried across devices. */
 static unsigned sq_tail, cq_head, cq_phase = 1;
 static int outstanding;
@@ -296,28 +301,28 @@ static int wait_rdy(struct dev *d, unsigned want)
 static int admin(struct sqe *c, uint32_t *dw0)
 {
 	struct dev *d = &devs[cur];
-	struct sqe *sq = (struct sqe *)(mem + OFF_ASQ);
-	struct cqe *cq = (struct cqe *)(mem + OFF_ACQ);
+	struct sqe *sq = (struct sqe *)(mem + OFF_ASQ(cur));
+	struct cqe *cq = (struct cqe *)(mem + OFF_ACQ(cur));
 	uint16_t cid = ++admin_cid;
 	uint64_t end = now_ms() + 5000;
 
 	c->cdw0 = (c->cdw0 & 0xffff) | (uint32_t)cid << 16;
-	sq[asq_tail] = *c;
-	asq_tail = (asq_tail + 1) % ADMIN_Q;
-	wr32(d, sq_db(d, 0), asq_tail);
+	sq[d->asq_tail] = *c;
+	d->asq_tail = (d->asq_tail + 1) % ADMIN_Q;
+	wr32(d, sq_db(d, 0), d->asq_tail);
 	for (;;) {
-		volatile struct cqe *e = &cq[acq_head];
+		volatile struct cqe *e = &cq[d->acq_head];
 
-		if ((e->status & 1) == acq_phase) {
+		if ((e->status & 1) == d->acq_phase) {
 			uint16_t st = e->status >> 1, ecid = e->cid;
 
 			if (dw0)
 				*dw0 = e->dw0;
-			if (++acq_head == ADMIN_Q) {
-				acq_head = 0;
-				acq_phase ^= 1;
+			if (++d->acq_head == ADMIN_Q) {
+				d->acq_head = 0;
+				d->acq_phase ^= 1;
 			}
-			wr32(d, cq_db(d, 0), acq_head);
+			wr32(d, cq_db(d, 0), d->acq_head);
 			if (ecid != cid)
 				die("admin completion for CID %u, expected %u", ecid, cid);
 			return st;
@@ -338,24 +343,30 @@ static void disable(int i)
 		die("%s: CSTS.RDY stays 1 after CC.EN = 0 (CSTS 0x%x)", d->bdf, rd32(d, REG_CSTS));
 }
 
-static void enable(void)
+static void start(int i)
 {
-	struct dev *d = &devs[cur];
-	struct sqe c;
-	int st;
-	uint8_t *id;
+	struct dev *d = &devs[i];
 
-	disable(cur);
-	memset(mem + OFF_ASQ, 0, 2 * PAGE);
-	asq_tail = acq_head = 0;
-	acq_phase = 1;
+	disable(i);
+	memset(mem + OFF_ASQ(i), 0, 2 * PAGE);
+	d->asq_tail = d->acq_head = 0;
+	d->acq_phase = 1;
 	wr32(d, REG_AQA, (ADMIN_Q - 1) << 16 | (ADMIN_Q - 1));
-	wr64(d, REG_ASQ, iova(OFF_ASQ));
-	wr64(d, REG_ACQ, iova(OFF_ACQ));
+	wr64(d, REG_ASQ, iova(OFF_ASQ(i)));
+	wr64(d, REG_ACQ, iova(OFF_ACQ(i)));
 	/* IOCQES 4 (16 B), IOSQES 6 (64 B), MPS 0 (4 KiB), CSS 0, EN. */
 	wr32(d, REG_CC, 4u << 20 | 6u << 16 | 1);
 	if (wait_rdy(d, 1))
 		die("%s: not ready after CC.EN = 1 (CSTS 0x%x)", d->bdf, rd32(d, REG_CSTS));
+}
+
+static void enable(void)
+{
+	struct sqe c;
+	int st;
+	uint8_t *id;
+
+	start(cur);
 
 	/* Identify Namespace 1: the LBA size of the format in use. */
 	memset(&c, 0, sizeof(c));
@@ -497,9 +508,12 @@ static unsigned reap(void)
 		}
 		if (ncompl[cid] < 255)
 			ncompl[cid]++;
-		if (ncompl[cid] > 1)
+		if (ncompl[cid] > 1) {
+			/* A replay: counted, not outstanding any more. */
 			fprintf(stderr, "lm-vfio-nvme: CID %u (seq %u) completed again\n",
 				cid, seqof[cid]);
+			continue;
+		}
 		outstanding--;
 		cstatus[cid] = st;
 		if (st) {
@@ -542,7 +556,7 @@ static int run_at_depth(unsigned opc, uint32_t first, unsigned n, unsigned depth
 
 static void do_write(unsigned n, unsigned depth)
 {
-	unsigned i, b;
+	unsigned i, b, err0;
 
 	if (outstanding)
 		die("write with %d commands outstanding", outstanding);
@@ -552,11 +566,12 @@ static void do_write(unsigned n, unsigned depth)
 		for (b = 0; b < NLB; b++)
 			fill_block(mem + OFF_WDATA + (nwrites + i) * PAGE + b * 512,
 				   lba_of(nwrites + i) + b, nwrites + i);
+	err0 = err_compl;
 	if (run_at_depth(0x01, nwrites, n, depth))
 		die("write: %d of %u not completed in 20 s (CSTS 0x%x)", outstanding, n,
 		    rd32(&devs[cur], REG_CSTS));
-	printf("write: %u writes (%u blocks each) at queue depth %u, all acknowledged\n",
-	       n, NLB, depth);
+	printf("write: %u writes (%u blocks each) at queue depth %u: all completed, %u with an error status\n",
+	       n, NLB, depth, err_compl - err0);
 	nwrites += n;
 }
 
@@ -604,34 +619,39 @@ static void do_use(int i)
 static void do_drain(unsigned ms)
 {
 	uint64_t end = now_ms() + ms;
+	unsigned n = 0, k;
 
 	while (outstanding > 0 && now_ms() < end) {
-		if (!reap())
+		if (!(k = reap()))
 			usleep(500);
+		n += k;
 	}
 	/* Anything extra that follows (replays) shows in report. */
 	usleep(200000);
-	reap();
-	printf("drain: %d outstanding\n", outstanding > 0 ? outstanding : 0);
+	n += reap();
+	printf("drain: %u completions, %d outstanding\n", n, outstanding > 0 ? outstanding : 0);
 }
 
 static void do_verify(unsigned depth)
 {
-	unsigned bad0 = nread_bad, ok0 = nread_ok;
+	unsigned bad0 = nread_bad, ok0 = nread_ok, err0;
 
 	if (outstanding)
 		die("verify with %d commands outstanding", outstanding);
+	err0 = err_compl;
 	if (run_at_depth(0x02, 0, nwrites, depth))
 		die("verify: reads not completed in 20 s");
-	printf("verify: %u writes read back at queue depth %u: %u correct, %u wrong\n",
-	       nwrites, depth, nread_ok - ok0, nread_bad - bad0);
+	printf("verify: %u writes read back at queue depth %u: %u correct, %u wrong, %u reads failed\n",
+	       nwrites, depth, nread_ok - ok0, nread_bad - bad0, err_compl - err0);
 }
 
+/* Over the commands issued since the previous report. */
 static void do_report(void)
 {
+	static unsigned from = 1, unknown0, err0;
 	unsigned cid, once = 0, never = 0, again = 0;
 
-	for (cid = 1; cid < next_cid; cid++) {
+	for (cid = from; cid < next_cid; cid++) {
 		if (ncompl[cid] == 0)
 			never++;
 		else if (ncompl[cid] == 1)
@@ -643,7 +663,10 @@ static void do_report(void)
 			       kind[cid] == K_WRITE ? "write" : "read", seqof[cid], ncompl[cid]);
 	}
 	printf("report: %u commands: %u completed once, %u never, %u more than once; %u completions for unknown CIDs; %u with an error status\n",
-	       next_cid - 1, once, never, again, unknown_compl, err_compl);
+	       next_cid - from, once, never, again, unknown_compl - unknown0, err_compl - err0);
+	from = next_cid;
+	unknown0 = unknown_compl;
+	err0 = err_compl;
 }
 
 int main(void)
@@ -657,7 +680,10 @@ int main(void)
 			setup(a, b);
 		else if (!ndevs && strncmp(line, "quit", 4))
 			die("setup first");
-		else if (!strncmp(line, "enable", 6))
+		else if (sscanf(line, "start %u", &x) == 1 && x < 2) {
+			start((int)x);
+			printf("start: device %u enabled (CC.EN 1, its own admin queue)\n", x);
+		} else if (!strncmp(line, "enable", 6))
 			enable();
 		else if (sscanf(line, "write %u %u", &x, &y) == 2)
 			do_write(x, y);
