@@ -50,6 +50,7 @@ int lm_copier_open(struct lm_copier *c, const char *src, const char *dst,
 {
 	uint32_t slba, dlba;
 	uint64_t sbytes, dbytes;
+	struct stat ss, ds;
 	int ret;
 
 	memset(c, 0, sizeof(*c));
@@ -64,6 +65,22 @@ int lm_copier_open(struct lm_copier *c, const char *src, const char *dst,
 		snprintf(err, errlen, "cannot open destination %s: %s", dst, strerror(errno));
 		close(c->src);
 		return -errno;
+	}
+	if (fstat(c->src, &ss) || fstat(c->dst, &ds)) {
+		snprintf(err, errlen, "cannot stat %s or %s: %s", src, dst, strerror(errno));
+		goto fail;
+	}
+	if (S_ISCHR(ss.st_mode) || S_ISCHR(ds.st_mode)) {
+		snprintf(err, errlen,
+			 "%s is a character device (an NVMe controller?), not a namespace: give the namespaces' block devices (/dev/nvmeXnY)",
+			 S_ISCHR(ss.st_mode) ? src : dst);
+		goto fail;
+	}
+	if ((S_ISBLK(ss.st_mode) && S_ISBLK(ds.st_mode) && ss.st_rdev == ds.st_rdev) ||
+	    (ss.st_dev == ds.st_dev && ss.st_ino == ds.st_ino)) {
+		snprintf(err, errlen, "%s and %s are the same namespace: nothing to copy onto itself",
+			 src, dst);
+		goto fail;
 	}
 	if (geometry(c->src, &slba, &sbytes) || geometry(c->dst, &dlba, &dbytes)) {
 		snprintf(err, errlen, "cannot read the size of %s or %s", src, dst);
@@ -174,15 +191,24 @@ int lm_copier_copy(struct lm_copier *c, const struct lm_changes *chg,
 
 	bool whole = false;
 
-	for (i = 0; i < chg->nall; i++)
-		whole |= !c->nsid || chg->all[i] == c->nsid;
+	for (i = 0; i < chg->nall; i++) {
+		if (!c->nsid || chg->all[i] == c->nsid) {
+			whole = true;
+		} else {
+			c->foreign++;
+			c->foreign_nsid = chg->all[i];
+		}
+	}
 	if (whole)
 		ret = add_extent(&p, &cap, 0, c->nlbas * c->lba_size);
 	for (i = 0; i < chg->n && !ret && !whole; i++) {
 		const struct lm_range *r = &chg->r[i];
 
-		if (c->nsid && r->nsid != c->nsid)
+		if (c->nsid && r->nsid != c->nsid) {
+			c->foreign++;
+			c->foreign_nsid = r->nsid;
 			continue;
+		}
 		if (r->slba >= c->nlbas || r->nlb > c->nlbas - r->slba) {
 			snprintf(err, errlen,
 				 "range %" PRIu64 "+%" PRIu64 " lies beyond the source's %" PRIu64 " LBAs",

@@ -22,6 +22,8 @@ struct lm_copier {
 	uint64_t nlbas;		/* of the source */
 	uint64_t bytes;		/* copied so far */
 	uint64_t ranges;
+	uint64_t foreign;	/* ranges of other namespaces, not copied */
+	uint32_t foreign_nsid;	/* one of them, for messages */
 };
 
 int lm_copier_open(struct lm_copier *c, const char *src, const char *dst,

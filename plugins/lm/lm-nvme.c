@@ -820,24 +820,35 @@ static int lm_copy_ranges(int argc, char **argv, struct command *cmd,
 	const char *desc =
 		"Copy the LBA ranges of a change file (written by 'nvme lm track', "
 		"any of its formats) from the SRC namespace to DST: large aligned "
-		"requests, several in flight, only the source's own namespace ID.";
+		"requests, several in flight, only the source's own namespace ID. "
+		"SRC and DST must be two different namespaces (or files standing in "
+		"for them); a change file whose ranges all belong to another "
+		"namespace is an error, not an empty copy.";
 	struct lm_changes chg = { 0 };
+	char *changes = NULL, *format = "normal";
 	struct lm_copier copier;
 	char err[LM_ERR_LEN];
-	char *changes = NULL;
 	bool verbose = false;
+	struct timespec t0, t1;
+	size_t i;
 	FILE *f;
-	int ret;
+	int fmt, ret;
 
 	OPT_ARGS(opts) = {
 		OPT_FILE("changes", 'c', &changes, "change file, - for stdin"),
-		OPT_FLAG("verbose", 'v', &verbose, "say what was copied"),
+		OPT_FMT("output-format", 'o', &format, output_format_help),
+		OPT_FLAG("verbose", 'v', &verbose, "list each range copied on stderr"),
 		OPT_END()
 	};
 
 	ret = argconfig_parse(argc, argv, desc, opts);
 	if (ret)
 		return ret;
+	fmt = lm_fmt_parse(format);
+	if (fmt < 0) {
+		fprintf(stderr, "copy-ranges: unknown output format '%s': use normal or json\n", format);
+		return -EINVAL;
+	}
 	if (!changes || !*changes || optind != argc - 2) {
 		fprintf(stderr, "copy-ranges: usage: nvme lm copy-ranges --changes FILE SRC DST\n");
 		return -EINVAL;
@@ -860,16 +871,29 @@ static int lm_copy_ranges(int argc, char **argv, struct command *cmd,
 		fprintf(stderr, "copy-ranges: %s\n", err);
 		goto out;
 	}
+	if (verbose)
+		for (i = 0; i < chg.n; i++)
+			if (!copier.nsid || chg.r[i].nsid == copier.nsid)
+				fprintf(stderr, "copy-ranges: nsid %u slba %llu nlb %llu\n",
+					chg.r[i].nsid, (unsigned long long)chg.r[i].slba,
+					(unsigned long long)chg.r[i].nlb);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ret = lm_copier_copy(&copier, &chg, err, sizeof(err));
 	if (lm_copier_close(&copier, ret ? NULL : err, ret ? 0 : sizeof(err)) && !ret)
 		ret = -EIO;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (!ret && !copier.ranges && copier.foreign) {
+		snprintf(err, sizeof(err),
+			 "every range in %s belongs to namespace %u, and %s is namespace %u: nothing copied; give the change file of this namespace",
+			 changes, copier.foreign_nsid, argv[optind], copier.nsid);
+		ret = -EINVAL;
+	}
 	if (ret) {
 		fprintf(stderr, "copy-ranges: %s\n", err);
 		goto out;
 	}
-	printf("copy-ranges: %llu ranges, %llu bytes copied from %s to %s\n",
-	       (unsigned long long)copier.ranges, (unsigned long long)copier.bytes,
-	       argv[optind], argv[optind + 1]);
+	lm_print_copy(stdout, fmt, argv[optind], argv[optind + 1], &copier,
+		      (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 out:
 	lm_changes_free(&chg);
 	return ret == -ENOTTY ? -EINVAL : ret;

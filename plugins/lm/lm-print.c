@@ -128,6 +128,15 @@ static void jadd_str(struct json_object *o, const char *k, const char *v)
 	json_object_object_add(o, k, json_object_new_string(v));
 }
 
+/* Seconds to the microsecond: the clock says no more than that. */
+static void jadd_seconds(struct json_object *o, const char *k, double v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%.6f", v);
+	json_object_object_add(o, k, json_object_new_double_s(v, buf));
+}
+
 static void jadd_hex(struct json_object *o, const char *k, uint64_t v)
 {
 	char buf[24];
@@ -437,7 +446,7 @@ void lm_print_xfer(FILE *f, enum lm_fmt fmt, const char *op, const char *dev,
 		jadd_int(o, "bytes", st->bytes);
 		jadd_int(o, "chunks", st->chunks);
 		jadd_hex(o, "crc32c", crc);
-		json_object_object_add(o, "seconds", json_object_new_double(st->seconds));
+		jadd_seconds(o, "seconds", st->seconds);
 		json_emit(f, o);
 		return;
 	}
@@ -470,4 +479,29 @@ void lm_print_track(FILE *f, enum lm_fmt fmt, const char *dev,
 	if (copied)
 		fprintf(f, ", %" PRIu64 " bytes copied", *copied);
 	fprintf(f, "; ended: %s\n", r->why);
+}
+
+void lm_print_copy(FILE *f, enum lm_fmt fmt, const char *src, const char *dst,
+		   const struct lm_copier *c, double seconds)
+{
+	struct json_object *o;
+
+	if (fmt == LM_FMT_JSON) {
+		o = json_object_new_object();
+		jadd_str(o, "command", "copy-ranges");
+		jadd_str(o, "source", src);
+		jadd_str(o, "destination", dst);
+		jadd_int(o, "nsid", c->nsid);
+		jadd_int(o, "ranges", c->ranges);
+		jadd_int(o, "bytes", c->bytes);
+		jadd_int(o, "foreign_ranges", c->foreign);
+		jadd_seconds(o, "seconds", seconds);
+		json_emit(f, o);
+		return;
+	}
+	fprintf(f, "copy-ranges: %" PRIu64 " ranges, %" PRIu64 " bytes copied from %s to %s",
+		c->ranges, c->bytes, src, dst);
+	if (c->foreign)
+		fprintf(f, "; %" PRIu64 " ranges of other namespaces left alone", c->foreign);
+	fprintf(f, "\n");
 }

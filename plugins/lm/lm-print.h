@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "lm-copy.h"
 #include "lm-state-file.h"
 
 enum lm_fmt {
@@ -59,6 +60,9 @@ void lm_print_xfer(FILE *f, enum lm_fmt fmt, const char *op, const char *dev,
 		   const struct lm_target *t, const struct lm_xfer_stats *st,
 		   const char *file, uint32_t crc);
 /* track: entries, ranges, blocks, how it ended; copied NULL without --copy. */
+/* copy-ranges: what was copied, and what belonged to other namespaces. */
+void lm_print_copy(FILE *f, enum lm_fmt fmt, const char *src, const char *dst,
+		   const struct lm_copier *c, double seconds);
 void lm_print_track(FILE *f, enum lm_fmt fmt, const char *dev,
 		    const struct lm_target *t, const struct lm_track_result *r,
 		    const uint64_t *copied);
