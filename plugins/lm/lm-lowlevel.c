@@ -33,7 +33,19 @@ static int submit(struct lm_dev *d, struct lm_cmd *c, uint32_t *result,
 
 	if (ret) {
 		lm_dev_error(why, sizeof(why), c, ret);
-		fprintf(stderr, "%s: %s\n", what, why);
+		/*
+		 * Feature 21h is the controller data queue's: a controller
+		 * without live migration calls it an Invalid Field, which
+		 * alone does not say why.
+		 */
+		if ((c->opcode == LM_OPC_GET_FEATURES || c->opcode == LM_OPC_SET_FEATURES) &&
+		    (c->cdw10 & 0xff) == LM_FID_CDQ && ret > 0 &&
+		    lm_status_sct(ret) == LM_SCT_GENERIC &&
+		    lm_status_sc(ret) == LM_SC_INVALID_FIELD)
+			fprintf(stderr, "%s: %s: Feature 21h (controller data queue) refused: no such queue, or no live migration on this controller ('nvme lm info' tells)\n",
+				what, why);
+		else
+			fprintf(stderr, "%s: %s\n", what, why);
 	}
 	return ret;
 }
