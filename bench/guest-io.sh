@@ -45,7 +45,7 @@ make -s -C "$top" nvme sim >/dev/null
 sim "$build/nvme" attach-ns /dev/nvme0 -n 1 -c 0x12 >/dev/null
 
 off=$(fio_iops)
-sim "$build/nvme" lm track /dev/nvme0 --vf 1 -f /dev/null --entries 4096 >/dev/null 2>"$LMSIM_DIR/track.err" &
+sim "$build/nvme" lm track /dev/nvme0 --vf 1 -f /dev/null --overwrite --entries 4096 >/dev/null 2>"$LMSIM_DIR/track.err" &
 track=$!
 sleep 0.5
 on=$(fio_iops)
