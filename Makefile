@@ -49,12 +49,12 @@ MAN_SRCS	:= $(filter-out %-options.txt,$(wildcard Documentation/nvme-lm-*.txt))
 MAN_PAGES	:= $(patsubst Documentation/%.txt,$(BUILD)/man/%.1,$(MAN_SRCS))
 
 SIM_DIR		:= $(BUILD)/sim
-SIM_SRCS	:= $(addprefix tests/sim/,lmsimd.c sim-config.c sim-admin.c sim-lm.c sim-sysfs.c \
+SIM_DAEMON	:= $(addprefix tests/sim/,lmsimd.c sim-server.c sim-ctl.c sim-fault.c)
+SIM_MODEL	:= $(addprefix tests/sim/,sim-config.c sim-admin.c sim-lm.c sim-sysfs.c \
 		   sim-guest.c sim-nbd.c)
+SIM_SRCS	:= $(SIM_DAEMON) $(SIM_MODEL)
 SIM_HDRS	:= $(wildcard tests/sim/*.h)
 SIM_CFLAGS	:= -std=gnu11 -g -O2 -Wall -Wextra -Werror -D_GNU_SOURCE
-
-SIM_MODEL	:= $(filter-out tests/sim/lmsimd.c,$(SIM_SRCS))
 
 $(BUILD)/bench/sim-admin: bench/sim-admin.c $(SIM_MODEL) $(SIM_HDRS) | deps-build
 	@mkdir -p $(dir $@)

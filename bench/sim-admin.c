@@ -61,7 +61,7 @@ static int direct_cmd(struct sim *s, uint8_t opc, uint32_t cdw10,
 		.opcode = opc, .cdw10 = cdw10, .cdw11 = cdw11, .cdw12 = cdw12,
 		.cdw15 = cdw15, .data = buf, .data_len = len };
 
-	return sim_admin(s, &c);
+	return sim_admin(&c);
 }
 
 int main(int argc, char **argv)
@@ -103,10 +103,10 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < rounds; i++) {
 		t0 = now_us();
-		ret |= ioctl_cmd(fd, 0x06, 1, 0, 0, 0, buf, 4096);
+		ret |= ioctl_cmd(fd, SIM_OPC_IDENTIFY, SIM_CNS_CTRL, 0, 0, 0, buf, 4096);
 		ioc[i] = now_us() - t0;
 		t0 = now_us();
-		ret |= direct_cmd(&s, 0x06, 1, 0, 0, 0, buf, 4096);
+		ret |= direct_cmd(&s, SIM_OPC_IDENTIFY, SIM_CNS_CTRL, 0, 0, 0, buf, 4096);
 		dir_us[i] = now_us() - t0;
 	}
 	printf("identify round trip (us): preload median %.1f p99 %.1f | direct median %.2f p99 %.2f | ratio median %.0fx\n",
@@ -114,20 +114,23 @@ int main(int argc, char **argv)
 	       pct(dir_us, rounds, 0.5), pct(dir_us, rounds, 0.99),
 	       pct(ioc, rounds, 0.5) / pct(dir_us, rounds, 0.5));
 
-	/* Suspend VF 1 (CNTLID 0x11) on both, then fetch its whole state. */
-	ret |= ioctl_cmd(fd, 0x41, 0, 0x10011, 0, 0, NULL, 0);
-	ret |= direct_cmd(&s, 0x41, 0, 0x10011, 0, 0, NULL, 0);
+	/*
+	 * Suspend VF 1 (CNTLID 0x11) on both, then fetch its whole state: CSVI 1
+	 * (CDW10 23:16), the first version CNS 20h lists; 0 would be the header.
+	 */
+	ret |= ioctl_cmd(fd, SIM_OPC_MIGRATION_SEND, 0, 0x10011, 0, 0, NULL, 0);
+	ret |= direct_cmd(&s, SIM_OPC_MIGRATION_SEND, 0, 0x10011, 0, 0, NULL, 0);
 	total = 48 + 8 + 24 * 4 + ((uint64_t)mib << 20);
 	t0 = now_us();
 	for (off = 0; off < total; off += len) {
 		len = total - off < chunk ? total - off : chunk;
-		ret |= ioctl_cmd(fd, 0x42, 0, 0x11, off, len / 4 - 1, buf, len);
+		ret |= ioctl_cmd(fd, SIM_OPC_MIGRATION_RECV, 1 << 16, 0x11, off, len / 4 - 1, buf, len);
 	}
 	t_ioc = now_us() - t0;
 	t0 = now_us();
 	for (off = 0; off < total; off += len) {
 		len = total - off < chunk ? total - off : chunk;
-		ret |= direct_cmd(&s, 0x42, 0, 0x11, off, len / 4 - 1, buf, len);
+		ret |= direct_cmd(&s, SIM_OPC_MIGRATION_RECV, 1 << 16, 0x11, off, len / 4 - 1, buf, len);
 	}
 	t_dir = now_us() - t0;
 	printf("get controller state, %d MiB vendor part in 1 MiB chunks: preload %.0f MiB/s | direct %.0f MiB/s | ratio %.1fx slower\n",

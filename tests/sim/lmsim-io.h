@@ -1,12 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Whole-message socket I/O for both ends of the lmsim protocol. */
+/*
+ * Whole-message socket I/O for both ends of the lmsim protocol, and the
+ * daemon's listening sockets.
+ */
 #ifndef LMSIM_IO_H
 #define LMSIM_IO_H
 
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 /* Move all of buf, or fail: -1 on error or a closed peer. */
 static inline int lmsim_full_io(int fd, void *buf, size_t len, bool out)
@@ -24,6 +31,31 @@ static inline int lmsim_full_io(int fd, void *buf, size_t len, bool out)
 		done += n;
 	}
 	return 0;
+}
+
+/* A Unix socket listening at path, in place of whatever was there. -1 with errno set on failure. */
+static inline int lmsim_listen(const char *path, int backlog)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, ret, e;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	strcpy(sa.sun_path, path);
+	unlink(path);
+	ret = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	if (ret || listen(fd, backlog)) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }
 
 #endif /* LMSIM_IO_H */

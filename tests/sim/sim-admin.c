@@ -9,7 +9,6 @@
 #include "sim.h"
 #include "sim-le.h"
 
-
 static void put_str(uint8_t *dst, const char *s, size_t len)
 {
 	size_t n = strlen(s);
@@ -138,33 +137,33 @@ static uint32_t identify(struct sim_cmd *c)
 	memset(c->data, 0, 4096);
 	c->out_len = 4096;
 	switch (cns) {
-	case 0x00:
+	case SIM_CNS_NS:
 		ns = ns_by_id(ctrl->pf, c->nsid);
 		if (!ns || !ns_visible(ns, ctrl))
 			return SIM_INVALID_NS;
 		id_ns(ns, c->data);
 		return SIM_OK;
-	case 0x01:
+	case SIM_CNS_CTRL:
 		id_ctrl(ctrl, c->data);
 		return SIM_OK;
-	case 0x02:
+	case SIM_CNS_NS_LIST:
 		for (i = 0; i < ctrl->pf->nns && n < 1024; i++) {
 			ns = &ctrl->pf->ns[i];
 			if (ns->nsid > c->nsid && ns_visible(ns, ctrl))
 				w32(c->data + 4 * n++, ns->nsid);
 		}
 		return SIM_OK;
-	case 0x14:
+	case SIM_CNS_PRIMARY_CAPS:
 		if (ctrl->index)
 			return SIM_INVALID_FIELD;
 		id_primary_caps(ctrl, c->data);
 		return SIM_OK;
-	case 0x15:
+	case SIM_CNS_SECONDARY_LIST:
 		if (ctrl->index)
 			return SIM_INVALID_FIELD;
 		id_secondary_list(ctrl, c->cdw10 >> 16, c->data);
 		return SIM_OK;
-	case 0x20:
+	case SIM_CNS_STATE_FORMATS:
 		if (ctrl->index || ctrl->pf->profile != SIM_PROFILE_TP4159)
 			return SIM_INVALID_FIELD;
 		id_state_formats(ctrl->pf, c->data);
@@ -176,7 +175,10 @@ static uint32_t identify(struct sim_cmd *c)
 }
 
 static const uint8_t supported_admin[] = {
-	0x02, 0x06, 0x09, 0x0a, 0x15, 0x1c, 0x3d, 0x41, 0x42, 0x45,
+	SIM_OPC_GET_LOG, SIM_OPC_IDENTIFY, SIM_OPC_SET_FEATURES,
+	SIM_OPC_GET_FEATURES, SIM_OPC_NS_ATTACH, SIM_OPC_VIRT_MGMT,
+	SIM_OPC_TRACK_SEND, SIM_OPC_MIGRATION_SEND, SIM_OPC_MIGRATION_RECV,
+	SIM_OPC_CDQ,
 };
 
 static uint32_t get_log(struct sim_cmd *c)
@@ -190,15 +192,15 @@ static uint32_t get_log(struct sim_cmd *c)
 	unsigned int i;
 
 	switch (lid) {
-	case 0x01:			/* error information: no errors */
+	case SIM_LID_ERROR:		/* no errors */
 		page_len = 64;
 		break;
-	case 0x02:			/* SMART / health */
+	case SIM_LID_SMART:
 		w16(page + 1, 300);	/* 27 C */
 		page[3] = 100;
 		page_len = 512;
 		break;
-	case 0x05:			/* commands supported and effects */
+	case SIM_LID_EFFECTS:		/* commands supported */
 		for (i = 0; i < sizeof(supported_admin); i++)
 			w32(page + 4 * supported_admin[i], 1);
 		page_len = 4096;
@@ -219,12 +221,12 @@ static uint32_t features(struct sim_cmd *c, bool set)
 	uint8_t fid = c->cdw10 & 0xff;
 	struct sim_ctrl *ctrl = c->ctrl;
 
-	if (fid == 0x21) {
+	if (fid == SIM_FID_CDQ) {
 		if (ctrl->index || ctrl->pf->profile != SIM_PROFILE_TP4159)
 			return SIM_INVALID_FIELD;
 		return set ? sim_cdq_set_feature(c) : sim_cdq_get_feature(c);
 	}
-	if (fid == 0x07 && !set) {	/* number of queues */
+	if (fid == SIM_FID_NUM_QUEUES && !set) {
 		c->result = (uint32_t)(ctrl->nvq - 2) << 16 | (ctrl->nvq - 2);
 		return SIM_OK;
 	}
@@ -300,33 +302,36 @@ static uint32_t ns_attach(struct sim_cmd *c)
 	return SIM_OK;
 }
 
-uint32_t sim_admin(struct sim *s, struct sim_cmd *c)
+/* One admin command on the controller it reached: its completion status. */
+uint32_t sim_admin(struct sim_cmd *c)
 {
+	if (c->data_len > (4096u << c->ctrl->pf->mdts))
+		return SIM_INVALID_FIELD;	/* beyond MDTS */
 	switch (c->opcode) {
-	case 0x02:
+	case SIM_OPC_GET_LOG:
 		return get_log(c);
-	case 0x06:
+	case SIM_OPC_IDENTIFY:
 		return identify(c);
-	case 0x09:
+	case SIM_OPC_SET_FEATURES:
 		return features(c, true);
-	case 0x0a:
+	case SIM_OPC_GET_FEATURES:
 		return features(c, false);
-	case 0x15:
+	case SIM_OPC_NS_ATTACH:
 		return ns_attach(c);
-	case 0x1c:
+	case SIM_OPC_VIRT_MGMT:
 		return virt_mgmt(c);
-	case 0x3d:
-	case 0x3e:
-	case 0x41:
-	case 0x42:
-	case 0x45:
-		return sim_lm(s, c);
-	case 0xc4:
-	case 0xc8:
-	case 0xcc:
-	case 0xd2:
-	case 0xd5:
-		return sim_vendor(s, c);
+	case SIM_OPC_TRACK_SEND:
+	case SIM_OPC_TRACK_RECV:
+	case SIM_OPC_MIGRATION_SEND:
+	case SIM_OPC_MIGRATION_RECV:
+	case SIM_OPC_CDQ:
+		return sim_lm(c);
+	case SIM_OPC_VENDOR_STATE_SIZE:
+	case SIM_OPC_VENDOR_SUSPEND:
+	case SIM_OPC_VENDOR_RESUME:
+	case SIM_OPC_VENDOR_SAVE:
+	case SIM_OPC_VENDOR_LOAD:
+		return sim_vendor(c);
 	default:
 		return SIM_INVALID_OPCODE;
 	}

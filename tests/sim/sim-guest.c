@@ -21,17 +21,12 @@
 #define SQE_LEN		64
 #define CQE_LEN		16
 
-#define OPC_FLUSH	0x00
-#define OPC_WRITE	0x01
-#define OPC_READ	0x02
-
 #define NBD_CMD_READ	0
 #define NBD_CMD_WRITE	1
 #define NBD_CMD_FLUSH	3
 
 #define SC_DATA_XFER	0x0004
 #define SC_LBA_RANGE	0x0080
-
 
 /* Guest memory as the device reaches it: NULL outside the VM's memory. */
 static uint8_t *dma(struct sim_vm *vm, uint64_t pa, uint64_t len)
@@ -154,17 +149,57 @@ static int ctrl_exec(struct sim_ctrl *c, const uint8_t *sqe)
 	uint32_t nsid = r32(sqe + 4);
 
 	switch (sqe[0]) {
-	case OPC_WRITE:
+	case SIM_OPC_IO_WRITE:
 		return ctrl_rw(c, sqe, true);
-	case OPC_READ:
+	case SIM_OPC_IO_READ:
 		return ctrl_rw(c, sqe, false);
-	case OPC_FLUSH:
+	case SIM_OPC_IO_FLUSH:
 		if (!nsid || nsid > c->pf->nns)
 			return SIM_INVALID_NS & 0x7ff;
 		return fdatasync(c->pf->ns[nsid - 1].fd) ? SIM_INTERNAL & 0x7ff : 0;
 	default:
 		return SIM_INVALID_OPCODE & 0x7ff;
 	}
+}
+
+/* The first namespace attached to a VF: the disk its guest sees. */
+static struct sim_ns *vf_ns(struct sim_ctrl *vf)
+{
+	unsigned int i;
+
+	for (i = 0; i < vf->pf->nns; i++)
+		if (vf->pf->ns[i].attached & (1ull << vf->index))
+			return &vf->pf->ns[i];
+	return NULL;
+}
+
+/*
+ * A write of NLB blocks of one byte value that the VF executes outside any
+ * guest ring ("lmsimctl write"): it lands in the VF's namespace and is
+ * logged like a guest's write, so a test chooses exactly which blocks change.
+ */
+int sim_vf_write_fill(struct sim_ctrl *vf, uint64_t slba, uint64_t nlb,
+		      uint8_t byte)
+{
+	struct sim_ns *ns = vf_ns(vf);
+	uint8_t buf[4096];
+	uint64_t off, end, n;
+
+	if (!ns || !nlb || slba >= ns->nsze || nlb > ns->nsze - slba ||
+	    nlb > (1u << 16))
+		return -EINVAL;
+	if (vf->state == SIM_SUSPENDED)
+		return -EBUSY;	/* a suspended controller fetches nothing */
+	memset(buf, byte, sizeof(buf));
+	off = slba << ns->lba_shift;
+	end = (slba + nlb) << ns->lba_shift;
+	for (; off < end; off += n) {
+		n = end - off < sizeof(buf) ? end - off : sizeof(buf);
+		if (pwrite(ns->fd, buf, n, off) != (ssize_t)n)
+			return -EIO;
+	}
+	sim_cdq_log_write(vf, ns->nsid, slba, nlb);
+	return 0;
 }
 
 static void guest_reap(struct sim_vm *vm);
@@ -310,8 +345,8 @@ int sim_vm_submit(struct sim_vm *vm, int cid, int client, uint64_t handle,
 	q = &vm->q[vm->next_q++ % vm->nq];
 	sqe = vm->mem + q->sq_pa + (uint64_t)q->sq_tail * SQE_LEN;
 	memset(sqe, 0, SQE_LEN);
-	sqe[0] = type == NBD_CMD_WRITE ? OPC_WRITE : type == NBD_CMD_READ ?
-		 OPC_READ : OPC_FLUSH;
+	sqe[0] = type == NBD_CMD_WRITE ? SIM_OPC_IO_WRITE : type == NBD_CMD_READ ?
+		 SIM_OPC_IO_READ : SIM_OPC_IO_FLUSH;
 	w16(sqe + 2, cid);
 	w32(sqe + 4, vm->nsid);
 	if (type != NBD_CMD_FLUSH) {
@@ -341,13 +376,10 @@ static int vm_create(struct sim *s, struct sim_vm *vm, const char *name,
 		     struct sim_ctrl *vf, unsigned int nq, unsigned int qentries,
 		     char *err, size_t errlen)
 {
+	struct sim_ns *ns = vf_ns(vf);
 	uint64_t pa = 0, ring;
-	struct sim_ns *ns = NULL;
 	unsigned int i;
 
-	for (i = 0; i < vf->pf->nns && !ns; i++)
-		if (vf->pf->ns[i].attached & (1ull << vf->index))
-			ns = &vf->pf->ns[i];
 	if (!ns) {
 		snprintf(err, errlen, "VF %u of PF %u has no namespace", vf->vfn, vf->pf->idx);
 		return -EINVAL;

@@ -32,13 +32,6 @@
 #define LBACIR_RANGE	0
 #define LBACIR_NONE	2
 
-
-bool sim_is_lm_opcode(uint8_t opc)
-{
-	return opc == 0x3d || opc == 0x3e || opc == 0x41 || opc == 0x42 ||
-	       opc == 0x45;
-}
-
 /* The vendor part a controller starts with: reproducible, and its own. */
 static void vendor_pattern(struct sim_ctrl *ctrl, uint8_t *p, uint64_t len)
 {
@@ -596,22 +589,21 @@ static uint32_t set_state(struct sim_ctrl *ctrl, struct sim_cmd *c)
 	return st;
 }
 
-uint32_t sim_lm(struct sim *s, struct sim_cmd *c)
+uint32_t sim_lm(struct sim_cmd *c)
 {
 	struct sim_pf *pf = c->ctrl->pf;
 	struct sim_ctrl *ctrl;
 	uint8_t sel = c->cdw10 & 0xff;
 
-	(void)s;
 	/* Only the PF, the controlling function, migrates its VFs. */
 	if (c->ctrl->index || pf->profile != SIM_PROFILE_TP4159)
 		return SIM_INVALID_OPCODE;
 	switch (c->opcode) {
-	case 0x45:
+	case SIM_OPC_CDQ:
 		return cdq_cmd(pf, c);
-	case 0x3d:
+	case SIM_OPC_TRACK_SEND:
 		return track_send(pf, c);
-	case 0x3e:
+	case SIM_OPC_TRACK_RECV:
 		return SIM_INVALID_FIELD;
 	default:
 		break;
@@ -619,7 +611,7 @@ uint32_t sim_lm(struct sim *s, struct sim_cmd *c)
 	ctrl = vf_by_cntlid(pf, c->cdw11 & 0xffff);
 	if (!ctrl)
 		return SIM_INVALID_CTRL_ID;
-	if (c->opcode == 0x42)
+	if (c->opcode == SIM_OPC_MIGRATION_RECV)
 		return sel == 0 ? get_state(ctrl, c) : SIM_INVALID_FIELD;
 	switch (sel) {
 	case 0:
@@ -635,28 +627,27 @@ uint32_t sim_lm(struct sim *s, struct sim_cmd *c)
 
 /* ---- the 2022 vendor profile ---- */
 
-uint32_t sim_vendor(struct sim *s, struct sim_cmd *c)
+uint32_t sim_vendor(struct sim_cmd *c)
 {
 	struct sim_pf *pf = c->ctrl->pf;
 	uint16_t vf = c->cdw10 & 0xffff;
 	struct sim_ctrl *ctrl;
 	uint32_t st;
 
-	(void)s;
 	if (c->ctrl->index || pf->profile != SIM_PROFILE_VENDOR)
 		return SIM_INVALID_OPCODE;
 	if (!vf || vf > pf->nvf)
 		return SIM_INVALID_FIELD;
 	ctrl = &pf->ctrl[vf];
 	switch (c->opcode) {
-	case 0xc4:
+	case SIM_OPC_VENDOR_STATE_SIZE:
 		c->result = state_len(ctrl);
 		return SIM_OK;
-	case 0xc8:
+	case SIM_OPC_VENDOR_SUSPEND:
 		return suspend(ctrl, 1, false);
-	case 0xcc:
+	case SIM_OPC_VENDOR_RESUME:
 		return resume(ctrl);
-	case 0xd2:
+	case SIM_OPC_VENDOR_SAVE:
 		if (ctrl->state != SIM_SUSPENDED)
 			return SIM_CTRL_NOT_SUSPENDED;
 		if (snapshot(ctrl, false))
@@ -667,7 +658,7 @@ uint32_t sim_vendor(struct sim *s, struct sim_cmd *c)
 		c->out_len = ctrl->snap_len;
 		c->result = ctrl->snap_len;
 		return SIM_OK;
-	case 0xd5:
+	case SIM_OPC_VENDOR_LOAD:
 		if (ctrl->state != SIM_SUSPENDED)
 			return SIM_CTRL_NOT_SUSPENDED;
 		if (c->cdw11 != c->data_len)

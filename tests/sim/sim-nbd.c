@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "lmsim-io.h"
@@ -48,19 +47,13 @@ static uint64_t be64(uint64_t v) { return ((uint64_t)htonl(v) << 32) | htonl(v >
 
 int sim_nbd_listen(struct sim_vm *vm, char *err, size_t errlen)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int e;
 
-	vm->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (vm->listen_fd < 0 || strlen(vm->sock) >= sizeof(sa.sun_path)) {
-		snprintf(err, errlen, "cannot create the NBD socket %s", vm->sock);
-		return -EINVAL;
-	}
-	strcpy(sa.sun_path, vm->sock);
-	unlink(vm->sock);
-	if (bind(vm->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    listen(vm->listen_fd, 8)) {
-		snprintf(err, errlen, "cannot listen on %s: %s", vm->sock, strerror(errno));
-		return -errno;
+	vm->listen_fd = lmsim_listen(vm->sock, 8);
+	if (vm->listen_fd < 0) {
+		e = errno;
+		snprintf(err, errlen, "cannot listen on %s: %s", vm->sock, strerror(e));
+		return -e;
 	}
 	return 0;
 }

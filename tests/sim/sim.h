@@ -38,6 +38,56 @@
 #define SIM_CTRL_NOT_SUSPENDED	SIM_SC(1, 0x3a)
 #define SIM_CDQ_FULL		SIM_SC(1, 0x3b)
 
+/*
+ * Opcodes, the one list of them in tests/sim: admin commands, the TP4159
+ * migration commands, the 2022 vendor profile's, and the NVM I/O commands
+ * a VF fetches from its guest's rings.
+ */
+enum sim_opcode {
+	SIM_OPC_GET_LOG			= 0x02,
+	SIM_OPC_IDENTIFY		= 0x06,
+	SIM_OPC_SET_FEATURES		= 0x09,
+	SIM_OPC_GET_FEATURES		= 0x0a,
+	SIM_OPC_NS_ATTACH		= 0x15,
+	SIM_OPC_VIRT_MGMT		= 0x1c,
+	SIM_OPC_TRACK_SEND		= 0x3d,
+	SIM_OPC_TRACK_RECV		= 0x3e,
+	SIM_OPC_MIGRATION_SEND		= 0x41,	/* suspend, resume, set state */
+	SIM_OPC_MIGRATION_RECV		= 0x42,	/* get state */
+	SIM_OPC_CDQ			= 0x45,	/* create or delete a CDQ */
+
+	SIM_OPC_VENDOR_STATE_SIZE	= 0xc4,
+	SIM_OPC_VENDOR_SUSPEND		= 0xc8,
+	SIM_OPC_VENDOR_RESUME		= 0xcc,
+	SIM_OPC_VENDOR_SAVE		= 0xd2,
+	SIM_OPC_VENDOR_LOAD		= 0xd5,
+
+	SIM_OPC_IO_FLUSH		= 0x00,
+	SIM_OPC_IO_WRITE		= 0x01,
+	SIM_OPC_IO_READ			= 0x02,
+};
+
+/* Identify CNS values, log pages and features the device answers. */
+enum sim_cns {
+	SIM_CNS_NS			= 0x00,
+	SIM_CNS_CTRL			= 0x01,
+	SIM_CNS_NS_LIST			= 0x02,
+	SIM_CNS_PRIMARY_CAPS		= 0x14,
+	SIM_CNS_SECONDARY_LIST		= 0x15,
+	SIM_CNS_STATE_FORMATS		= 0x20,
+};
+
+enum sim_lid {
+	SIM_LID_ERROR			= 0x01,
+	SIM_LID_SMART			= 0x02,
+	SIM_LID_EFFECTS			= 0x05,
+};
+
+enum sim_fid {
+	SIM_FID_NUM_QUEUES		= 0x07,
+	SIM_FID_CDQ			= 0x21,	/* a CDQ's head and TPT */
+};
+
 enum sim_profile {
 	SIM_PROFILE_TP4159,
 	SIM_PROFILE_VENDOR,
@@ -241,6 +291,7 @@ struct sim {
 	uint64_t seq;
 	struct sim_fault fault[SIM_MAX_FAULT];
 	struct sim_vm vm[SIM_MAX_VM];
+	bool stop;			/* "stop" asked for: the server ends */
 };
 
 /* A command as it reached the device, and what it completes with. */
@@ -265,18 +316,17 @@ struct sim_ctrl *sim_ctrl_by_cntlid(struct sim_pf *pf, uint16_t cntlid);
 struct sim_ctrl *sim_ctrl_by_instance(struct sim *s, uint32_t instance);
 
 /* sim-admin.c */
-uint32_t sim_admin(struct sim *s, struct sim_cmd *c);
+uint32_t sim_admin(struct sim_cmd *c);
 
 /* sim-lm.c */
-uint32_t sim_lm(struct sim *s, struct sim_cmd *c);
-uint32_t sim_vendor(struct sim *s, struct sim_cmd *c);
+uint32_t sim_lm(struct sim_cmd *c);
+uint32_t sim_vendor(struct sim_cmd *c);
 uint32_t sim_cdq_get_feature(struct sim_cmd *c);
 uint32_t sim_cdq_set_feature(struct sim_cmd *c);
 void sim_ctrl_reset(struct sim_ctrl *ctrl);
 void sim_cdq_log_write(struct sim_ctrl *ctrl, uint32_t nsid, uint64_t slba,
 		       uint32_t nlb);
 void sim_ctrl_init_state(struct sim_ctrl *ctrl);
-bool sim_is_lm_opcode(uint8_t opc);
 
 /* sim-guest.c: the guest's driver and the VF's I/O queues */
 int sim_vm_attach(struct sim *s, const char *name, struct sim_ctrl *vf,
@@ -287,6 +337,8 @@ void sim_io_kick(struct sim_ctrl *ctrl);
 int sim_vm_submit(struct sim_vm *vm, int cid, int client, uint64_t handle,
 		  uint16_t type, uint64_t off, uint32_t len);
 int sim_vm_free_slot(const struct sim_vm *vm);
+int sim_vf_write_fill(struct sim_ctrl *vf, uint64_t slba, uint64_t nlb,
+		      uint8_t byte);
 
 /* sim-nbd.c: each VM's disk over NBD on a Unix socket */
 int sim_nbd_listen(struct sim_vm *vm, char *err, size_t errlen);
@@ -295,6 +347,22 @@ void sim_nbd_request(struct sim_vm *vm, int client);
 void sim_nbd_reply(struct sim_vm *vm, int client, uint64_t handle,
 		   uint32_t error, const void *data, uint32_t len);
 void sim_nbd_drop(struct sim_vm *vm, int client);
+
+/* sim-fault.c: faults "lmsimctl fault" arms, struck around sim_admin */
+const char *sim_fault_name(enum sim_fault_kind kind);
+enum sim_fault_kind sim_fault_by_name(const char *name);
+bool sim_fault_takes_arg(enum sim_fault_kind kind);
+int sim_fault_arm(struct sim *s, const struct sim_fault *f);
+void sim_fault_clear(struct sim *s);
+enum sim_fault_kind sim_fault_admin(struct sim *s, struct sim_cmd *c,
+				    uint32_t *status);
+
+/* sim-ctl.c: the control commands, one table */
+void sim_ctl(struct sim *s, const char *line, char *out, size_t len);
+void sim_ctl_usage(FILE *f);
+
+/* sim-server.c: the admin socket, its clients and every VM's NBD socket */
+int sim_serve(struct sim *s, const char *sock_path, pid_t owner);
 
 /* sim-sysfs.c */
 int sim_sysfs_create(struct sim *s, char *err, size_t errlen);

@@ -27,6 +27,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../sim.h"
+
 static int fd;
 static uint8_t *q;
 static uint32_t entries, head, cdqid;
@@ -158,7 +160,7 @@ int main(int argc, char **argv)
 		perror("queue memory");
 		return 1;
 	}
-	ret = admin(0x45, 0, 1 | cntlid << 16, entries * 8, 0, q, entries * 32,
+	ret = admin(SIM_OPC_CDQ, 0, 1 | cntlid << 16, entries * 8, 0, q, entries * 32,
 		    &cdqid);
 	report("create", ret, cdqid);
 	if (ret)
@@ -167,21 +169,21 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 
 		if (!strcmp(a, "start") || !strcmp(a, "stop")) {
-			ret = admin(0x3d, (!strcmp(a, "start") ? 1u : 0u) << 16,
+			ret = admin(SIM_OPC_TRACK_SEND, (!strcmp(a, "start") ? 1u : 0u) << 16,
 				    cdqid, 0, 0, NULL, 0, &result);
 			report(a, ret, result);
 		} else if (!strcmp(a, "drain")) {
 			drain();
 		} else if (!strcmp(a, "head")) {
-			ret = admin(0x09, 0x21, cdqid, head, 0, NULL, 0, &result);
+			ret = admin(SIM_OPC_SET_FEATURES, SIM_FID_CDQ, cdqid, head, 0, NULL, 0, &result);
 			report("head", ret, result);
 		} else if (!strcmp(a, "get")) {
-			ret = admin(0x0a, 0x21, cdqid, 0, 0, feat, 8, &result);
+			ret = admin(SIM_OPC_GET_FEATURES, SIM_FID_CDQ, cdqid, 0, 0, feat, 8, &result);
 			report("get", ret, result);
 			if (!ret)
 				printf("feature: head=%u tpt=%u\n", feat[0], feat[1]);
 		} else if (!strcmp(a, "delete")) {
-			ret = admin(0x45, 1, cdqid, 0, 0, NULL, 0, &result);
+			ret = admin(SIM_OPC_CDQ, 1, cdqid, 0, 0, NULL, 0, &result);
 			report("delete", ret, result);
 		} else if (!strncmp(a, "wait:", 5)) {
 			for (t = 0; t < 3000 && access(a + 5, F_OK); t++)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../lmsim-proto.h"
+#include "../sim.h"
 
 static int conn(const char *path)
 {
@@ -63,7 +64,7 @@ int main(int argc, char **argv)
 			break;
 		case 2:
 			h.type = LMSIM_ADMIN;
-			req.opcode = 0x41;	/* to the device: data expected */
+			req.opcode = SIM_OPC_MIGRATION_SEND;	/* to the device: data expected */
 			req.data_len = 4096;
 			h.len = sizeof(req) + 17;
 			(void)!write(s, &h, sizeof(h));
@@ -72,7 +73,7 @@ int main(int argc, char **argv)
 			break;
 		case 3:
 			h.type = LMSIM_ADMIN;
-			req.opcode = 0x42;
+			req.opcode = SIM_OPC_MIGRATION_RECV;
 			req.data_len = 0xfffffff0u;
 			h.len = sizeof(req);
 			(void)!write(s, &h, sizeof(h));
