@@ -33,10 +33,15 @@ static inline int lmsim_full_io(int fd, void *buf, size_t len, bool out)
 	return 0;
 }
 
-/* A Unix socket listening at path, in place of whatever was there. -1 with errno set on failure. */
+/*
+ * A Unix socket listening at path, in place of whatever was there, that
+ * only its owner may connect to: mode 0600 whatever the umask (bind makes
+ * the node with the umask applied). -1 with errno set on failure.
+ */
 static inline int lmsim_listen(const char *path, int backlog)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	mode_t old;
 	int fd, ret, e;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
@@ -48,7 +53,9 @@ static inline int lmsim_listen(const char *path, int backlog)
 		return -1;
 	strcpy(sa.sun_path, path);
 	unlink(path);
+	old = umask(0177);
 	ret = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
 	if (ret || listen(fd, backlog)) {
 		e = errno;
 		close(fd);
