@@ -152,15 +152,6 @@ void lm_enc_identify(struct lm_cmd *c, uint8_t cns, uint16_t cntid,
 	cmd_data(c, LM_DIR_FROM_DEV, buf4k, 4096);
 }
 
-void lm_enc_virt_mgmt(struct lm_cmd *c, uint16_t cntlid, enum lm_virt_rt rt,
-		      enum lm_virt_act act, uint16_t nr)
-{
-	cmd_init(c, LM_OPC_VIRT_MGMT);
-	c->cdw10 = (act & 0xf) | (uint32_t)(rt & 0x7) << 8 |
-		   (uint32_t)cntlid << 16;
-	c->cdw11 = nr;
-}
-
 static void vs_init(struct lm_cmd *c, uint8_t opcode, uint16_t vf)
 {
 	cmd_init(c, opcode);

@@ -34,7 +34,6 @@ enum lm_opcode {
 
 enum lm_cns {
 	LM_CNS_CTRL		= 0x01,
-	LM_CNS_PRIMARY_CAP	= 0x14,
 	LM_CNS_SECONDARY_LIST	= 0x15,
 	LM_CNS_STATE_FORMATS	= 0x20,
 };
@@ -67,26 +66,14 @@ enum lm_cdq_sel {
 
 #define LM_CDQ_QT_USER_DATA	0
 
+/* SEL 1 (Track Memory Changes) has no public layout: refused. */
 enum lm_track_sel {
 	LM_TRACK_USER_DATA	= 0,
-	LM_TRACK_MEMORY		= 1,
 };
 
 enum lm_track_lact {
 	LM_LACT_STOP		= 0,
 	LM_LACT_START		= 1,
-};
-
-enum lm_virt_act {
-	LM_VIRT_PRIMARY_FLEX	= 1,
-	LM_VIRT_SEC_OFFLINE	= 7,
-	LM_VIRT_SEC_ASSIGN	= 8,
-	LM_VIRT_SEC_ONLINE	= 9,
-};
-
-enum lm_virt_rt {
-	LM_VIRT_RT_VQ		= 0,
-	LM_VIRT_RT_VI		= 1,
 };
 
 enum lm_dir {
@@ -139,11 +126,9 @@ void lm_enc_cdq_get(struct lm_cmd *c, uint16_t cdqid, void *buf8);
 void lm_enc_track_user_data(struct lm_cmd *c, uint16_t cdqid,
 			    enum lm_track_lact lact);
 
-/* Identify and Virtualization Management */
+/* Identify */
 void lm_enc_identify(struct lm_cmd *c, uint8_t cns, uint16_t cntid,
 		     void *buf4k);
-void lm_enc_virt_mgmt(struct lm_cmd *c, uint16_t cntlid, enum lm_virt_rt rt,
-		      enum lm_virt_act act, uint16_t nr);
 
 /* Vendor profile: VF index is 1-based, in CDW10 bits 15:0. */
 void lm_enc_vs_query_size(struct lm_cmd *c, uint16_t vf);

@@ -13,7 +13,6 @@
 
 #include "lm-dev.h"
 
-#define LM_OACS_VIRT_MGMT	(1u << 7)
 #define LM_OACS_HMLMS		(1u << 11)
 #define LM_TRATTR_THMCS		0x01
 #define LM_TRATTR_TUDCS		0x02

@@ -30,11 +30,6 @@ static inline uint8_t lm_status_sct(int status)
 	return (status >> 8) & 0x7;
 }
 
-static inline int lm_status_make(uint8_t sct, uint8_t sc, int dnr)
-{
-	return (dnr ? 0x4000 : 0) | (sct & 0x7) << 8 | sc;
-}
-
 /* The status code's name, or NULL when this table does not know it. */
 const char *lm_status_name(int status);
 

@@ -148,24 +148,10 @@ static void test_identify(void)
 	check_cmd(&c, 0x06, 0x15, 0, 0, 0, 0, 0, LM_DIR_FROM_DEV, 4096);
 	lm_enc_identify(&c, LM_CNS_SECONDARY_LIST, 9, buf);
 	CHECK_EQ(c.cdw10, 0x00090015);
-	lm_enc_identify(&c, LM_CNS_PRIMARY_CAP, 0, buf);
-	CHECK_EQ(c.cdw10, 0x14);
 	lm_enc_identify(&c, LM_CNS_STATE_FORMATS, 0, buf);
 	CHECK_EQ(c.cdw10, 0x20);
 	lm_enc_identify(&c, LM_CNS_CTRL, 0, buf);
 	CHECK_EQ(c.cdw10, 0x01);
-}
-
-static void test_virt_mgmt(void)
-{
-	struct lm_cmd c;
-
-	lm_enc_virt_mgmt(&c, 3, LM_VIRT_RT_VI, LM_VIRT_SEC_ASSIGN, 4);
-	check_cmd(&c, 0x1c, 0x00030108, 4, 0, 0, 0, 0, LM_DIR_NONE, 0);
-	lm_enc_virt_mgmt(&c, 3, LM_VIRT_RT_VQ, LM_VIRT_SEC_OFFLINE, 0);
-	check_cmd(&c, 0x1c, 0x00030007, 0, 0, 0, 0, 0, LM_DIR_NONE, 0);
-	lm_enc_virt_mgmt(&c, 3, LM_VIRT_RT_VQ, LM_VIRT_SEC_ONLINE, 0);
-	CHECK_EQ(c.cdw10, 0x00030009);
 }
 
 static void test_vendor(void)
@@ -281,7 +267,6 @@ int main(void)
 	RUN(test_cdq_feature);
 	RUN(test_track_send);
 	RUN(test_identify);
-	RUN(test_virt_mgmt);
 	RUN(test_vendor);
 	RUN(test_chunker_sequence);
 	RUN(test_chunker_edges);
