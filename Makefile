@@ -12,6 +12,9 @@
 # LIBNVME_SRC=DIR|TARBALL: libnvme built into $(BUILD)/libnvme when the tree
 # needs a newer one than the system's (nvme-cli 2.16 on Debian 12).
 
+# `make` alone builds `all`, whatever rule comes first below.
+.DEFAULT_GOAL	:= all
+
 BUILD		?= $(CURDIR)/build
 PREFIX		?= /usr/local
 DESTDIR		?=
