@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,13 +94,57 @@ static void lm_ctx_done(struct lm_ctx *x)
 }
 
 /*
- * Say what went wrong, once. -ENOTTY must not reach nvme-cli: it would
- * answer with its general help instead of our message.
+ * Track's "changes lost, a full copy is required": a handler's return that
+ * lm_ret() turns into exit status LM_TRACK_EXIT_LOST. Positive, so neither
+ * an errno nor (being above 0xffff) an NVMe status.
  */
+#define LM_RET_CHANGES_LOST	0x10000
+
+/*
+ * The one -ENOTTY mapping: nvme-cli answers -ENOTTY with its general help
+ * instead of our message, so it never leaves a handler.
+ */
+static int no_enotty(int ret)
+{
+	return ret == -ENOTTY ? -EINVAL : ret;
+}
+
+/*
+ * A handler's last word to nvme-cli, which turns any nonzero return into
+ * exit status 1. LM_RET_CHANGES_LOST must stand out from every other
+ * failure: it exits with LM_TRACK_EXIT_LOST, the one place the plugin exits
+ * by itself (after the handler has cleaned up).
+ */
+static int lm_ret(int ret)
+{
+	if (ret == LM_RET_CHANGES_LOST) {
+		fflush(NULL);
+		exit(LM_TRACK_EXIT_LOST);
+	}
+	return no_enotty(ret);
+}
+
+/*
+ * Say what went wrong, once, as "CMD: why", and return the error to pass
+ * on (0 is no error code: -EINVAL).
+ */
+static int __attribute__((format(printf, 3, 4)))
+lm_err(const char *cmd, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return ret ? no_enotty(ret) : -EINVAL;
+}
+
+/* A device command's error, said in x->err. */
 static int fail(struct lm_ctx *x, int ret)
 {
-	fprintf(stderr, "%s: %s\n", x->cmd, x->err);
-	return !ret || ret == -ENOTTY ? -EINVAL : ret;
+	return lm_err(x->cmd, ret, "%s", x->err);
 }
 
 /*
@@ -421,18 +466,15 @@ static int lm_save(int argc, char **argv, struct command *cmd,
 	if (ret)
 		return ret;
 	if (!output || !*output) {
-		fprintf(stderr, "save: no state file given: -f FILE, or -f - for stdout\n");
-		return -EINVAL;
+		return lm_err("save", -EINVAL, "no state file given: -f FILE, or -f - for stdout");
 	}
 	/* Checked before the device is asked: a saved state may be the only copy. */
 	if (!overwrite && strcmp(output, "-") && !access(output, F_OK)) {
-		fprintf(stderr, "save: %s exists and may be the only copy of a VF's state: give --overwrite to replace it, or another name; nothing was read\n",
+		return lm_err("save", -EEXIST, "%s exists and may be the only copy of a VF's state: give --overwrite to replace it, or another name; nothing was read",
 			output);
-		return -EEXIST;
 	}
 	if (!strcmp(output, "-") && isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "save: standard output is a terminal: a state is binary; redirect it to a file or a pipe, or give a file name\n");
-		return -EINVAL;
+		return lm_err("save", -EINVAL, "standard output is a terminal: a state is binary; redirect it to a file or a pipe, or give a file name");
 	}
 	ret = lm_begin(&x, "save", argc, argv, &c, true);
 	if (ret)
@@ -587,8 +629,7 @@ static int lm_restore(int argc, char **argv, struct command *cmd,
 	if (ret)
 		return ret;
 	if (!input || !*input) {
-		fprintf(stderr, "restore: no state file given: -f FILE, or -f - for stdin\n");
-		return -EINVAL;
+		return lm_err("restore", -EINVAL, "no state file given: -f FILE, or -f - for stdin");
 	}
 	ret = lm_begin(&x, "restore", argc, argv, &c, true);
 	if (ret)
@@ -695,32 +736,26 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 		return ret;
 	fmt = lm_chg_fmt_parse(format);
 	if (!output || !*output) {
-		fprintf(stderr, "track: no change file given: -f FILE, or -f - for stdout\n");
-		return -EINVAL;
+		return lm_err("track", -EINVAL, "no change file given: -f FILE, or -f - for stdout");
 	}
 	if (!overwrite && strcmp(output, "-") && !access(output, F_OK)) {
-		fprintf(stderr, "track: %s exists: give --overwrite to replace it, or another name; nothing was started\n",
+		return lm_err("track", -EEXIST, "%s exists: give --overwrite to replace it, or another name; nothing was started",
 			output);
-		return -EEXIST;
 	}
 	if (fmt < 0) {
-		fprintf(stderr, "track: unknown --format '%s': use text, jsonl or binary\n", format);
-		return -EINVAL;
+		return lm_err("track", -EINVAL, "unknown --format '%s': use text, jsonl or binary", format);
 	}
 	if ((entries_s && lm_parse_num("--entries", entries_s, 4, 1u << 24, &entries,
 				       why, sizeof(why))) ||
 	    (interval_s && lm_parse_num("--interval", interval_s, 1, 60000, &interval,
 					why, sizeof(why)))) {
-		fprintf(stderr, "track: %s\n", why);
-		return -EINVAL;
+		return lm_err("track", -EINVAL, "%s", why);
 	}
 	if (c.dry_run) {
-		fprintf(stderr, "track: --dry-run: tracking cannot be simulated without a queue; use the low-level commands with --dry-run\n");
-		return -EINVAL;
+		return lm_err("track", -EINVAL, "--dry-run: tracking cannot be simulated without a queue; use the low-level commands with --dry-run");
 	}
 	if (copy && lm_copy_spec(copy, src, dst, sizeof(src))) {
-		fprintf(stderr, "track: --copy takes SRC:DST, two namespace devices\n");
-		return -EINVAL;
+		return lm_err("track", -EINVAL, "--copy takes SRC:DST, two namespace devices");
 	}
 	ret = lm_begin(&x, "track", argc, argv, &c, true);
 	if (ret)
@@ -804,14 +839,12 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 		       o.copier ? &copier.bytes : NULL);
 	if (r.lost) {
 		fflush(NULL);
-		fprintf(stderr, "track: changes lost: a full copy is required (%s)\n", r.why);
-		lm_ctx_done(&x);
-		/* nvme-cli turns every error into 1; this one must stand out. */
-		exit(LM_TRACK_EXIT_LOST);
+		ret = lm_err("track", LM_RET_CHANGES_LOST,
+			     "changes lost: a full copy is required (%s)", r.why);
 	}
 out:
 	lm_ctx_done(&x);
-	return ret;
+	return lm_ret(ret);
 }
 
 static int lm_copy_ranges(int argc, char **argv, struct command *cmd,
@@ -846,29 +879,26 @@ static int lm_copy_ranges(int argc, char **argv, struct command *cmd,
 		return ret;
 	fmt = lm_fmt_parse(format);
 	if (fmt < 0) {
-		fprintf(stderr, "copy-ranges: unknown output format '%s': use normal or json\n", format);
-		return -EINVAL;
+		return lm_err("copy-ranges", -EINVAL, "unknown output format '%s': use normal or json", format);
 	}
 	if (!changes || !*changes || optind != argc - 2) {
-		fprintf(stderr, "copy-ranges: usage: nvme lm copy-ranges --changes FILE SRC DST\n");
-		return -EINVAL;
+		return lm_err("copy-ranges", -EINVAL, "usage: nvme lm copy-ranges --changes FILE SRC DST");
 	}
 	f = strcmp(changes, "-") ? fopen(changes, "r") : stdin;
 	if (!f) {
-		fprintf(stderr, "copy-ranges: cannot open %s: %s\n", changes, strerror(errno));
-		return -errno;
+		return lm_err("copy-ranges", -errno, "cannot open %s: %s", changes, strerror(errno));
 	}
 	ret = lm_chg_read(f, &chg, err, sizeof(err));
 	if (f != stdin)
 		fclose(f);
 	if (ret) {
-		fprintf(stderr, "copy-ranges: %s: %s\n", changes, err);
+		ret = lm_err("copy-ranges", ret, "%s: %s", changes, err);
 		goto out;
 	}
 	lm_changes_coalesce(&chg);
 	ret = lm_copier_open(&copier, argv[optind], argv[optind + 1], err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "copy-ranges: %s\n", err);
+		ret = lm_err("copy-ranges", ret, "%s", err);
 		goto out;
 	}
 	if (verbose)
@@ -889,14 +919,14 @@ static int lm_copy_ranges(int argc, char **argv, struct command *cmd,
 		ret = -EINVAL;
 	}
 	if (ret) {
-		fprintf(stderr, "copy-ranges: %s\n", err);
+		ret = lm_err("copy-ranges", ret, "%s", err);
 		goto out;
 	}
 	lm_print_copy(stdout, fmt, argv[optind], argv[optind + 1], &copier,
 		      (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 out:
 	lm_changes_free(&chg);
-	return ret == -ENOTTY ? -EINVAL : ret;
+	return ret;
 }
 
 static int lm_state_show(int argc, char **argv, struct command *cmd,
@@ -938,33 +968,28 @@ static int lm_state_show(int argc, char **argv, struct command *cmd,
 		return ret;
 	fmt = lm_fmt_parse(cfg.output_format);
 	if (fmt < 0) {
-		fprintf(stderr, "state-show: unknown output format '%s': use normal or json\n",
+		return lm_err("state-show", -EINVAL, "unknown output format '%s': use normal or json",
 			cfg.output_format);
-		return -EINVAL;
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "state-show: expected one state file (or '-' for stdin); see 'nvme lm state-show --help'\n");
-		return -EINVAL;
+		return lm_err("state-show", -EINVAL, "expected one state file (or '-' for stdin); see 'nvme lm state-show --help'");
 	}
 	path = argv[optind];
 	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : dup(STDIN_FILENO);
 	if (fd < 0) {
-		fprintf(stderr, "state-show: cannot open %s: %s\n", path,
+		return lm_err("state-show", -errno, "cannot open %s: %s", path,
 			strerror(errno));
-		return -errno;
 	}
 
 	if (cfg.raw) {
 		ret = lm_read_all(fd, &payload, &len, LM_SF_MAX_PAYLOAD, err, sizeof(err));
 		if (ret) {
-			fprintf(stderr, "state-show: %s: %s\n", path, err);
-			return ret;
+			return lm_err("state-show", ret, "%s: %s", path, err);
 		}
 	} else {
 		sferr = lm_sf_read_fd(fd, &h, &payload, err, sizeof(err));
 		if (sferr) {
-			fprintf(stderr, "state-show: %s: %s\n", path, err);
-			return -EINVAL;
+			return lm_err("state-show", -EINVAL, "%s: %s", path, err);
 		}
 		len = h.payload_len;
 	}
@@ -973,13 +998,11 @@ static int lm_state_show(int argc, char **argv, struct command *cmd,
 			     len, err, sizeof(err));
 	if (ret && cfg.raw && len >= LM_SF_MAGIC_LEN &&
 	    !memcmp(payload, LM_SF_MAGIC, LM_SF_MAGIC_LEN)) {
-		fprintf(stderr, "state-show: %s is an nvme-lm state file, not a bare state: drop --raw\n",
+		return lm_err("state-show", ret, "%s is an nvme-lm state file, not a bare state: drop --raw",
 			path);
-		return ret;
 	}
 	if (ret) {
-		fprintf(stderr, "state-show: %s: %s\n", path, err);
-		return ret;
+		return lm_err("state-show", ret, "%s: %s", path, err);
 	}
 	return 0;
 }
@@ -1006,26 +1029,16 @@ static int ll_open(struct lm_dev *d, const char *cmd, int argc, char **argv,
 
 	memset(d, 0, sizeof(*d));
 	d->fd = -1;
-	if (optind != argc - 1) {
-		fprintf(stderr, "%s: expected one device, the PF's controller (/dev/nvmeX); see 'nvme lm %s --help'\n",
-			cmd, cmd);
-		return -EINVAL;
-	}
+	if (optind != argc - 1)
+		return lm_err(cmd, -EINVAL, "expected one device, the PF's controller (/dev/nvmeX); see 'nvme lm %s --help'",
+			      cmd);
 	d->verbose = c->verbose;
 	d->timeout_ms = c->timeout;
 	d->dry_run = c->dry_run;
 	ret = lm_dev_open(d, argv[optind], err, sizeof(err));
-	if (ret) {
-		fprintf(stderr, "%s: %s\n", cmd, err);
-		return ret == -ENOTTY ? -EINVAL : ret;
-	}
+	if (ret)
+		return lm_err(cmd, ret, "%s", err);
 	return 0;
-}
-
-/* NVMe status or errno, never -ENOTTY (nvme-cli would print its help). */
-static int ll_ret(int ret)
-{
-	return ret == -ENOTTY ? -EINVAL : ret;
 }
 
 static int lm_migration_send(int argc, char **argv, struct command *cmd,
@@ -1065,7 +1078,7 @@ static int lm_migration_send(int argc, char **argv, struct command *cmd,
 	a.input = input;
 	ret = lm_ll_migration_send(&d, &a);
 	lm_dev_close(&d);
-	return ll_ret(ret);
+	return lm_ret(ret);
 }
 
 static int lm_migration_recv(int argc, char **argv, struct command *cmd,
@@ -1103,7 +1116,7 @@ static int lm_migration_recv(int argc, char **argv, struct command *cmd,
 	a.output = output;
 	ret = lm_ll_migration_recv(&d, &a);
 	lm_dev_close(&d);
-	return ll_ret(ret);
+	return lm_ret(ret);
 }
 
 static int lm_create_cdq(int argc, char **argv, struct command *cmd,
@@ -1137,7 +1150,7 @@ static int lm_create_cdq(int argc, char **argv, struct command *cmd,
 		return ret;
 	ret = lm_ll_create_cdq(&d, &a);
 	lm_dev_close(&d);
-	return ll_ret(ret);
+	return lm_ret(ret);
 }
 
 static int lm_delete_cdq(int argc, char **argv, struct command *cmd,
@@ -1162,7 +1175,7 @@ static int lm_delete_cdq(int argc, char **argv, struct command *cmd,
 		return ret;
 	ret = lm_ll_delete_cdq(&d, cdqid);
 	lm_dev_close(&d);
-	return ll_ret(ret);
+	return lm_ret(ret);
 }
 
 static int lm_track_send(int argc, char **argv, struct command *cmd,
@@ -1192,7 +1205,7 @@ static int lm_track_send(int argc, char **argv, struct command *cmd,
 		return ret;
 	ret = lm_ll_track_send(&d, &a);
 	lm_dev_close(&d);
-	return ll_ret(ret);
+	return lm_ret(ret);
 }
 
 static int lm_set_cdq(int argc, char **argv, struct command *cmd,
@@ -1222,7 +1235,7 @@ static int lm_set_cdq(int argc, char **argv, struct command *cmd,
 		return ret;
 	ret = lm_ll_set_cdq(&d, cdqid, hp, tpt);
 	lm_dev_close(&d);
-	return ll_ret(ret);
+	return lm_ret(ret);
 }
 
 static int lm_get_cdq(int argc, char **argv, struct command *cmd,
@@ -1248,5 +1261,5 @@ static int lm_get_cdq(int argc, char **argv, struct command *cmd,
 		return ret;
 	ret = lm_ll_get_cdq(&d, cdqid);
 	lm_dev_close(&d);
-	return ll_ret(ret);
+	return lm_ret(ret);
 }
