@@ -314,44 +314,34 @@ int openat64(int dirfd, const char *path, int flags, ...)
 	OPEN_BODY(real_openat64(dirfd, path, flags, mode));
 }
 
+/* The _FORTIFY_SOURCE variants: no mode argument. */
+#define OPEN2_BODY(name, realcall)					\
+	do {								\
+		struct lmsim_open_rep rep;				\
+		if (is_sim_path(path))					\
+			return sim_open(path, flags, false, &rep);	\
+		resolve_##name();					\
+		return realcall;					\
+	} while (0)
+
 int __open_2(const char *path, int flags)
 {
-	struct lmsim_open_rep rep;
-
-	if (is_sim_path(path))
-		return sim_open(path, flags, false, &rep);
-	resolve___open_2();
-	return real___open_2(path, flags);
+	OPEN2_BODY(__open_2, real___open_2(path, flags));
 }
 
 int __open64_2(const char *path, int flags)
 {
-	struct lmsim_open_rep rep;
-
-	if (is_sim_path(path))
-		return sim_open(path, flags, false, &rep);
-	resolve___open64_2();
-	return real___open64_2(path, flags);
+	OPEN2_BODY(__open64_2, real___open64_2(path, flags));
 }
 
 int __openat_2(int dirfd, const char *path, int flags)
 {
-	struct lmsim_open_rep rep;
-
-	if (is_sim_path(path))
-		return sim_open(path, flags, false, &rep);
-	resolve___openat_2();
-	return real___openat_2(dirfd, path, flags);
+	OPEN2_BODY(__openat_2, real___openat_2(dirfd, path, flags));
 }
 
 int __openat64_2(int dirfd, const char *path, int flags)
 {
-	struct lmsim_open_rep rep;
-
-	if (is_sim_path(path))
-		return sim_open(path, flags, false, &rep);
-	resolve___openat64_2();
-	return real___openat64_2(dirfd, path, flags);
+	OPEN2_BODY(__openat64_2, real___openat64_2(dirfd, path, flags));
 }
 
 int close(int fd)
@@ -525,14 +515,14 @@ static int wait_readable(int fd, int64_t deadline_ms)
 }
 
 /*
- * One admin command, the kernel's way: data is copied in before and out
- * after; NVMe status is the return value; a command that does not complete
- * in time is abandoned and fails with EINTR, as Linux does when it aborts
- * a timed-out admin command. A late reply is recognised by its sequence
- * number and dropped.
+ * One admin command passed through to lmsimd, the kernel's way: data is
+ * copied in before and out after; NVMe status is the return value; a
+ * command that does not complete in time is abandoned and fails with EINTR,
+ * as Linux does when it aborts a timed-out admin command. A late reply is
+ * recognised by its sequence number and dropped.
  */
-static int sim_admin(int fd, struct simfd *sf, struct nvme_passthru_cmd64 *c,
-		     uint64_t *result)
+static int admin_passthru(int fd, struct simfd *sf, struct nvme_passthru_cmd64 *c,
+			  uint64_t *result)
 {
 	struct lmsim_admin_req req = {
 		.opcode = c->opcode, .flags = c->flags, .nsid = c->nsid,
@@ -661,7 +651,7 @@ int ioctl(int fd, unsigned long req, ...)
 
 	switch (req) {
 	case NVME_IOCTL_ADMIN64_CMD:
-		ret = sim_admin(fd, sf, arg, &result);
+		ret = admin_passthru(fd, sf, arg, &result);
 		if (ret >= 0)
 			((struct nvme_passthru_cmd64 *)arg)->result = result;
 		return ret;
@@ -669,7 +659,7 @@ int ioctl(int fd, unsigned long req, ...)
 		c32 = arg;
 		memset(&c64, 0, sizeof(c64));
 		memcpy(&c64, c32, offsetof(struct nvme_passthru_cmd, result));
-		ret = sim_admin(fd, sf, &c64, &result);
+		ret = admin_passthru(fd, sf, &c64, &result);
 		if (ret >= 0)
 			c32->result = (uint32_t)result;
 		return ret;
