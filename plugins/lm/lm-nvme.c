@@ -26,11 +26,13 @@
 #include "lm-discover.h"
 #include "lm-file.h"
 #include "lm-lowlevel.h"
+#include "lm-policy.h"
 #include "lm-ops.h"
 #include "lm-print.h"
 #include "lm-profile.h"
 #include "lm-signals.h"
 #include "lm-state-file.h"
+#include "lm-state-io.h"
 #include "lm-sysfs.h"
 #include "lm-track.h"
 
@@ -203,41 +205,12 @@ static int lm_begin(struct lm_ctx *x, const char *cmd, int argc, char **argv,
 	return 0;
 }
 
-/*
- * Resuming a VF or loading its state lets whoever holds the state make the
- * device DMA anywhere its IOMMU domain allows: only while vfio owns the VF.
- */
+/* The driver check, but a dry run changes nothing it could guard. */
 static int check_vfio(struct lm_ctx *x, bool force)
 {
-	const struct lm_target *t = &x->t;
-
 	if (x->dev.dry_run)
 		return 0;
-	if (!t->have_sysfs) {
-		if (force)
-			return 0;
-		snprintf(x->err, sizeof(x->err),
-			 "cannot tell which driver VF %u is bound to (no PCI function for %s under %s): check it is vfio-pci, then pass --force",
-			 t->vfn, x->dev.name, lm_sysfs_root());
-		return -EPERM;
-	}
-	if (!*t->driver) {
-		if (force)
-			return 0;
-		snprintf(x->err, sizeof(x->err),
-			 "VF %u (%s) is bound to no driver: bind it to vfio-pci, or pass --force",
-			 t->vfn, t->vf_addr);
-		return -EPERM;
-	}
-	if (!lm_driver_is_vfio(t->driver)) {
-		snprintf(x->err, sizeof(x->err),
-			 "VF %u (%s) is bound to %s, not vfio-pci: the host's own driver must not own a VF that is resumed or loaded; rebind: echo %s > %s/bus/pci/drivers/%s/unbind; echo vfio-pci > %s/bus/pci/devices/%s/driver_override; echo %s > %s/bus/pci/drivers_probe",
-			 t->vfn, t->vf_addr, t->driver, t->vf_addr, lm_sysfs_root(),
-			 t->driver, lm_sysfs_root(), t->vf_addr, t->vf_addr,
-			 lm_sysfs_root());
-		return -EPERM;
-	}
-	return 0;
+	return lm_check_vfio(&x->t, x->dev.name, force, x->err, sizeof(x->err));
 }
 
 static int lm_info(int argc, char **argv, struct command *cmd,
@@ -393,46 +366,6 @@ static FILE *summary_stream(const char *path)
 	return strcmp(path, "-") ? stdout : stderr;
 }
 
-static int write_state(struct lm_ctx *x, const char *path, bool raw,
-		       bool replace, const void *state, uint64_t len)
-{
-	struct lm_sf_ident id = {
-		.vid = x->t.pf.vid, .cntlid = x->t.cntlid, .vfn = x->t.vfn,
-		.profile = x->t.profile, .created = time(NULL),
-	};
-	struct lm_held_signals held;
-	struct lm_atomic out;
-	int ret = 0;
-
-	snprintf(id.mn, sizeof(id.mn), "%s", x->t.pf.mn);
-	snprintf(id.fr, sizeof(id.fr), "%s", x->t.pf.fr);
-	snprintf(id.sn, sizeof(id.sn), "%s", x->t.pf.sn);
-	if (x->t.profile == LM_PROFILE_TP4159)
-		id.csver = lm_ctrl_state_nvme_version(state, len);
-
-	/* Written whole or not at all: no signal in between. */
-	lm_signals_hold(&held);
-	if (!raw) {
-		if (lm_sf_write_path(path, &id, state, len, replace, x->err,
-				     sizeof(x->err)))
-			ret = -EIO;
-	} else if (lm_atomic_open(&out, path, replace)) {
-		snprintf(x->err, sizeof(x->err), "cannot create %s: %s", path, strerror(errno));
-		ret = -errno;
-	} else if (lm_write_full(out.fd, state, len) < 0) {
-		snprintf(x->err, sizeof(x->err), "cannot write %s: %s", path, strerror(errno));
-		lm_atomic_abort(&out);
-		ret = -EIO;
-	} else if (lm_atomic_commit(&out)) {
-		snprintf(x->err, sizeof(x->err), errno == EEXIST ?
-			 "%s appeared meanwhile: not replaced; the state was not written" :
-			 "cannot complete %s: %s", path, strerror(errno));
-		ret = -EIO;
-	}
-	lm_signals_release(&held);
-	return ret;
-}
-
 static int lm_save(int argc, char **argv, struct command *cmd,
 		   struct plugin *plugin)
 {
@@ -486,7 +419,8 @@ static int lm_save(int argc, char **argv, struct command *cmd,
 	}
 	if (x.dev.dry_run)
 		goto out;
-	ret = write_state(&x, output, raw, overwrite, state, len);
+	ret = lm_state_write(output, &x.t, raw, overwrite, state, len, x.err,
+			     sizeof(x.err));
 	if (ret) {
 		ret = fail(&x, ret);
 		goto out;
@@ -496,102 +430,6 @@ static int lm_save(int argc, char **argv, struct command *cmd,
 out:
 	lm_ctx_done(&x);
 	return ret;
-}
-
-/* The state to load, checked in full before the device sees a byte. */
-static int read_state(struct lm_ctx *x, const char *path, bool raw,
-		      struct lm_sf_hdr *h, void **state, uint64_t *len)
-{
-	_lm_close_ int fd = -1;
-	struct lm_ctrl_state cs;
-	char why[256];
-	size_t n;
-	int ret;
-
-	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : dup(STDIN_FILENO);
-	if (fd < 0) {
-		snprintf(x->err, sizeof(x->err), "cannot open %s: %s", path, strerror(errno));
-		return -errno;
-	}
-	if (!raw) {
-		if (lm_sf_read_fd(fd, h, state, why, sizeof(why))) {
-			snprintf(x->err, sizeof(x->err), "%s: %s; nothing was sent", path, why);
-			return -EINVAL;
-		}
-		*len = h->payload_len;
-	} else {
-		ret = lm_read_all(fd, state, &n, LM_SF_MAX_PAYLOAD, why, sizeof(why));
-		if (ret) {
-			snprintf(x->err, sizeof(x->err), "%s: %s", path, why);
-			return ret;
-		}
-		*len = n;
-	}
-	if ((!raw && h->id.profile != LM_PROFILE_TP4159) ||
-	    (raw && x->t.profile != LM_PROFILE_TP4159))
-		return 0;
-	if (lm_ctrl_state_parse(*state, *len, &cs, why, sizeof(why)) ||
-	    lm_ctrl_state_check_queues(&cs, why, sizeof(why))) {
-		snprintf(x->err, sizeof(x->err), "%s: not a usable controller state: %s; nothing was sent",
-			 path, why);
-		return -EINVAL;
-	}
-	if (!cs.nvme_len) {
-		snprintf(x->err, sizeof(x->err),
-			 "%s: a controller state header with an empty NVMe part is no state (saved with CSVI 0?); nothing was sent",
-			 path);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/* Same model, profile and a state format the destination takes. */
-static int check_compat(struct lm_ctx *x, const struct lm_sf_hdr *h)
-{
-	const struct lm_target *t = &x->t;
-
-	if (x->dev.dry_run)
-		return 0;
-	if (h->id.profile != t->profile) {
-		snprintf(x->err, sizeof(x->err),
-			 "the state is of profile %s, the destination speaks %s: not compatible (--force loads it anyway)",
-			 lm_profile_name(h->id.profile), lm_profile_name(t->profile));
-		return -EINVAL;
-	}
-	if (strcmp(h->id.mn, t->pf.mn)) {
-		snprintf(x->err, sizeof(x->err),
-			 "the state comes from model '%s', the destination is '%s': not compatible (--force loads it anyway)",
-			 h->id.mn, t->pf.mn);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/*
- * The destination's CSVI for the state's NVMe controller state version: a
- * destination that does not list that version cannot take the state, and
- * no --force changes that (only --csvi names an index by hand).
- */
-static int pick_restore_csvi(struct lm_ctx *x, const struct lm_common *c,
-			     const void *state, uint64_t len)
-{
-	int ver;
-
-	if (x->t.profile != LM_PROFILE_TP4159 || (c->csvi && *c->csvi) ||
-	    (x->dev.dry_run && x->dev.fd < 0))
-		return 0;
-	ver = lm_ctrl_state_nvme_version(state, len);
-	x->t.csvi = ver < 0 ? 0 : lm_formats_csvi(&x->t.formats, ver);
-	if (!x->t.csvi) {
-		char have[128];
-
-		lm_formats_str(&x->t.formats, have, sizeof(have));
-		snprintf(x->err, sizeof(x->err),
-			 "the destination %s does not list the state's NVMe controller state version %d in Identify CNS 20h (it lists: %s): not compatible, and --force does not change that; nothing was sent",
-			 x->dev.name, ver, have);
-		return -EINVAL;
-	}
-	return 0;
 }
 
 static int lm_restore(int argc, char **argv, struct command *cmd,
@@ -634,11 +472,15 @@ static int lm_restore(int argc, char **argv, struct command *cmd,
 	ret = lm_begin(&x, "restore", argc, argv, &c, true);
 	if (ret)
 		return ret;
-	ret = read_state(&x, input, raw, &h, &state, &len);
-	if (!ret && !raw && !force)
-		ret = check_compat(&x, &h);
-	if (!ret)
-		ret = pick_restore_csvi(&x, &c, state, len);
+	/* The state to load, checked in full before the device sees a byte. */
+	ret = lm_state_read(input, raw, x.t.profile, &h, &state, &len, x.err,
+			    sizeof(x.err));
+	if (!ret && !raw && !force && !x.dev.dry_run)
+		ret = lm_check_compat(&h.id, &x.t, x.err, sizeof(x.err));
+	/* --csvi names the index by hand; a dry run may have no device. */
+	if (!ret && !(c.csvi && *c.csvi) && !(x.dev.dry_run && x.dev.fd < 0))
+		ret = lm_pick_restore_csvi(&x.t, x.dev.name, state, len, x.err,
+					   sizeof(x.err));
 	if (!ret)
 		ret = check_vfio(&x, force);
 	if (!ret && !x.dev.dry_run && lm_op_is_suspended(&x.dev, &x.t) == 0) {
@@ -707,7 +549,7 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 	struct lm_common c = LM_COMMON_INIT;
 	char *output = NULL, *format = "text", *copy = NULL;
 	bool overwrite = false, created = false;
-	char src[256], dst[256], type[32] = "";
+	char src[256], dst[256];
 	char *entries_s = NULL, *interval_s = NULL;
 	char why[LM_ERR_LEN];
 	uint64_t entries = 0, interval = 10;
@@ -760,38 +602,11 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 	ret = lm_begin(&x, "track", argc, argv, &c, true);
 	if (ret)
 		return ret;
-	if (x.t.profile != LM_PROFILE_TP4159) {
-		snprintf(x.err, sizeof(x.err), "the %s profile has no change tracking",
-			 lm_profile_name(x.t.profile));
-		ret = fail(&x, -EOPNOTSUPP);
-		goto out;
-	}
-	/* One page, or one hugepage if one is free, within MDTS. */
 	lm_hugepages_read(&hp);
-	if (!entries)
-		entries = lm_cdq_mem_max_entries(&hp, x.t.max_xfer);
-	/* The queue's memory is handed over in the create command itself. */
-	if ((uint64_t)entries * 32 > x.t.max_xfer) {
-		snprintf(x.err, sizeof(x.err),
-			 "--entries %llu needs %llu bytes, more than %s takes in one command (MDTS, %u bytes): use at most %u",
-			 (unsigned long long)entries, (unsigned long long)entries * 32, x.dev.name,
-			 x.t.max_xfer, x.t.max_xfer / 32);
-		ret = fail(&x, -EINVAL);
-		goto out;
-	}
-	if (!(x.t.pf.trattr & LM_TRATTR_TUDCS)) {
-		snprintf(x.err, sizeof(x.err), "%s does not track user data changes (TRATTR.TUDCS is clear)",
-			 x.dev.name);
-		ret = fail(&x, -EOPNOTSUPP);
-		goto out;
-	}
-	if (!force && (!*x.t.pf_addr ||
-		       lm_sysfs_iommu_type(x.t.pf_addr, type, sizeof(type)) ||
-		       strcmp(type, "identity"))) {
-		snprintf(x.err, sizeof(x.err),
-			 "the PF's IOMMU group is %s, not identity: the kernel unmaps a passthrough buffer when its command completes, so the device could not keep writing the change queue; boot with iommu=pt (or set the group's type to identity), or pass --force if the mapping is known to stay",
-			 *type ? type : "unknown (no sysfs entry)");
-		ret = fail(&x, -EPERM);
+	ret = lm_track_check(&x.t, x.dev.name, &hp, force, &entries, x.err,
+			     sizeof(x.err));
+	if (ret) {
+		ret = fail(&x, ret);
 		goto out;
 	}
 	if (copy) {

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "lm-cdq-mem.h"
+#include "lm-profile.h"
 #include "lm-status.h"
+#include "lm-sysfs.h"
 #include "lm-track.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -198,4 +201,42 @@ out_unmap:
 	lm_cdq_mem_free(&mem);
 	lm_changes_free(&chg);
 	return ret;
+}
+
+int lm_track_check(const struct lm_target *t, const char *devname,
+		   const struct lm_hugepages *hp, bool force, uint64_t *entries,
+		   char *err, size_t errlen)
+{
+	char type[32] = "";
+
+	if (t->profile != LM_PROFILE_TP4159) {
+		snprintf(err, errlen, "the %s profile has no change tracking",
+			 lm_profile_name(t->profile));
+		return -EOPNOTSUPP;
+	}
+	/* One page, or one hugepage if one is free, within MDTS. */
+	if (!*entries)
+		*entries = lm_cdq_mem_max_entries(hp, t->max_xfer);
+	/* The queue's memory is handed over in the create command itself. */
+	if (*entries * 32 > t->max_xfer) {
+		snprintf(err, errlen,
+			 "--entries %llu needs %llu bytes, more than %s takes in one command (MDTS, %u bytes): use at most %u",
+			 (unsigned long long)*entries, (unsigned long long)*entries * 32, devname,
+			 t->max_xfer, t->max_xfer / 32);
+		return -EINVAL;
+	}
+	if (!(t->pf.trattr & LM_TRATTR_TUDCS)) {
+		snprintf(err, errlen, "%s does not track user data changes (TRATTR.TUDCS is clear)",
+			 devname);
+		return -EOPNOTSUPP;
+	}
+	if (!force && (!*t->pf_addr ||
+		       lm_sysfs_iommu_type(t->pf_addr, type, sizeof(type)) ||
+		       strcmp(type, "identity"))) {
+		snprintf(err, errlen,
+			 "the PF's IOMMU group is %s, not identity: the kernel unmaps a passthrough buffer when its command completes, so the device could not keep writing the change queue; boot with iommu=pt (or set the group's type to identity), or pass --force if the mapping is known to stay",
+			 *type ? type : "unknown (no sysfs entry)");
+		return -EPERM;
+	}
+	return 0;
 }

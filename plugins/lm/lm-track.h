@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "lm-cdq.h"
+#include "lm-cdq-mem.h"
 #include "lm-changes-io.h"
 #include "lm-copy.h"
 #include "lm-dev.h"
@@ -40,5 +41,15 @@ struct lm_track_result {
 int lm_track_run(struct lm_dev *d, const struct lm_target *t,
 		 const struct lm_track_opts *o, struct lm_track_result *r,
 		 char *err, size_t errlen);
+
+/*
+ * What must hold before track creates a queue: the TP4159 profile, TRATTR.
+ * TUDCS, a queue within MDTS (*entries 0: the most that fits one page or
+ * one free hugepage, see hp), and, unless force, a PF whose IOMMU group is
+ * identity. 0, or an error with a message in err.
+ */
+int lm_track_check(const struct lm_target *t, const char *devname,
+		   const struct lm_hugepages *hp, bool force, uint64_t *entries,
+		   char *err, size_t errlen);
 
 #endif /* LM_TRACK_H */
