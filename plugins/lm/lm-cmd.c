@@ -5,6 +5,68 @@
 #include "lm-cmd.h"
 
 /*
+ * Every field this file puts in a command dword, by name: FIELD_SHIFT is
+ * its lowest bit, FIELD_MASK its width (unshifted), as libnvme names them.
+ * LM_SET(v, FIELD) places v in its field; bits beyond the width are dropped.
+ */
+#define LM_SET(v, f)	(((uint32_t)(v) & f##_MASK) << f##_SHIFT)
+
+/* CDW10 of Migration Send/Receive, CDQ and Track Send: SEL and MOS. */
+#define LM_CDW10_SEL_SHIFT		0
+#define LM_CDW10_SEL_MASK		0xff
+#define LM_CDW10_MOS_SHIFT		16
+#define LM_CDW10_MOS_MASK		0xffff
+/* CDW10 of Identify; of the vendor profile's commands. */
+#define LM_IDENTIFY_CDW10_CNS_SHIFT	0
+#define LM_IDENTIFY_CDW10_CNS_MASK	0xff
+#define LM_IDENTIFY_CDW10_CNTID_SHIFT	16
+#define LM_IDENTIFY_CDW10_CNTID_MASK	0xffff
+#define LM_VS_CDW10_VF_SHIFT		0
+#define LM_VS_CDW10_VF_MASK		0xffff
+/* Migration Send, MOS: SEQIND of Set Controller State. */
+#define LM_MSEND_MOS_SEQIND_SHIFT	0
+#define LM_MSEND_MOS_SEQIND_MASK	0x3
+/* Migration Send, CDW11: Suspend and Resume. */
+#define LM_MSEND_CDW11_CNTLID_SHIFT	0
+#define LM_MSEND_CDW11_CNTLID_MASK	0xffff
+#define LM_MSEND_CDW11_STYPE_SHIFT	16
+#define LM_MSEND_CDW11_STYPE_MASK	0xff
+#define LM_MSEND_CDW11_DUDMQ_SHIFT	31
+#define LM_MSEND_CDW11_DUDMQ_MASK	0x1
+/* Migration Send, CDW11: Set Controller State. */
+#define LM_MSEND_CDW11_CSVI_SHIFT	16
+#define LM_MSEND_CDW11_CSVI_MASK	0xff
+#define LM_MSEND_CDW11_CSUUIDI_SHIFT	24
+#define LM_MSEND_CDW11_CSUUIDI_MASK	0xff
+/* Migration Receive, CDW11: Get Controller State (CSVI is its MOS). */
+#define LM_MRECV_CDW11_CNTLID_SHIFT	0
+#define LM_MRECV_CDW11_CNTLID_MASK	0xffff
+#define LM_MRECV_CDW11_CSUUIDI_SHIFT	16
+#define LM_MRECV_CDW11_CSUUIDI_MASK	0xff
+#define LM_MRECV_CDW11_CSUIDXP_SHIFT	24
+#define LM_MRECV_CDW11_CSUIDXP_MASK	0xff
+/* Both: CDW12/13 the offset, CDW14 the UUID index, CDW15 NUMD. */
+#define LM_MIG_CDW14_UIDX_SHIFT		0
+#define LM_MIG_CDW14_UIDX_MASK		0x7f
+/* Controller Data Queue, create: MOS is the queue type; CDW11. */
+#define LM_CDQ_CDW11_PC_SHIFT		0
+#define LM_CDQ_CDW11_PC_MASK		0x1
+#define LM_CDQ_CDW11_CNTLID_SHIFT	16
+#define LM_CDQ_CDW11_CNTLID_MASK	0xffff
+#define LM_CDQ_CDW11_CDQID_SHIFT	0
+#define LM_CDQ_CDW11_CDQID_MASK		0xffff
+/* Set Features 21h, CDW11. */
+#define LM_FEAT_CDQ_CDW11_CDQID_SHIFT	0
+#define LM_FEAT_CDQ_CDW11_CDQID_MASK	0xffff
+#define LM_FEAT_CDQ_CDW11_ETPT_SHIFT	31
+#define LM_FEAT_CDQ_CDW11_ETPT_MASK	0x1
+/* Track Send: MOS holds LACT; CDW11 the queue. */
+#define LM_TRACK_MOS_LACT_SHIFT		0
+#define LM_TRACK_MOS_LACT_MASK		0xf
+#define LM_TRACK_CDW11_CDQID_SHIFT	0
+#define LM_TRACK_CDW11_CDQID_MASK	0xffff
+
+/*
  * Migration Receive counts dwords 0's-based, as most NVMe commands do.
  * Migration Send counts them plainly: that is what libnvme and libvfn put on
  * the wire and what devices built against them expect. Both conventions live
@@ -36,7 +98,7 @@ static void cmd_data(struct lm_cmd *c, enum lm_dir dir, void *buf, uint32_t len)
 
 static uint32_t sel_mos(uint8_t sel, uint16_t mos)
 {
-	return (uint32_t)sel | (uint32_t)mos << 16;
+	return LM_SET(sel, LM_CDW10_SEL) | LM_SET(mos, LM_CDW10_MOS);
 }
 
 void lm_enc_suspend(struct lm_cmd *c, uint16_t cntlid,
@@ -44,15 +106,16 @@ void lm_enc_suspend(struct lm_cmd *c, uint16_t cntlid,
 {
 	cmd_init(c, LM_OPC_MIGRATION_SEND);
 	c->cdw10 = sel_mos(LM_MSEND_SUSPEND, 0);
-	c->cdw11 = cntlid | (uint32_t)(stype & 0xff) << 16 |
-		   (uint32_t)(dudmq ? 1 : 0) << 31;
+	c->cdw11 = LM_SET(cntlid, LM_MSEND_CDW11_CNTLID) |
+		   LM_SET(stype, LM_MSEND_CDW11_STYPE) |
+		   LM_SET(dudmq, LM_MSEND_CDW11_DUDMQ);
 }
 
 void lm_enc_resume(struct lm_cmd *c, uint16_t cntlid)
 {
 	cmd_init(c, LM_OPC_MIGRATION_SEND);
 	c->cdw10 = sel_mos(LM_MSEND_RESUME, 0);
-	c->cdw11 = cntlid;
+	c->cdw11 = LM_SET(cntlid, LM_MSEND_CDW11_CNTLID);
 }
 
 static int xfer_valid(const struct lm_state_xfer *x)
@@ -70,12 +133,14 @@ int lm_enc_set_state(struct lm_cmd *c, const struct lm_state_xfer *x,
 	if (xfer_valid(x) || seqind > LM_SEQ_ENTIRE)
 		return -EINVAL;
 	cmd_init(c, LM_OPC_MIGRATION_SEND);
-	c->cdw10 = sel_mos(LM_MSEND_SET_STATE, seqind & 0x3);
-	c->cdw11 = x->cntlid | (uint32_t)x->csvi << 16 |
-		   (uint32_t)x->csuuidi << 24;
+	c->cdw10 = sel_mos(LM_MSEND_SET_STATE,
+			   LM_SET(seqind, LM_MSEND_MOS_SEQIND));
+	c->cdw11 = LM_SET(x->cntlid, LM_MSEND_CDW11_CNTLID) |
+		   LM_SET(x->csvi, LM_MSEND_CDW11_CSVI) |
+		   LM_SET(x->csuuidi, LM_MSEND_CDW11_CSUUIDI);
 	c->cdw12 = (uint32_t)x->offset;
 	c->cdw13 = (uint32_t)(x->offset >> 32);
-	c->cdw14 = x->uidx & 0x7f;
+	c->cdw14 = LM_SET(x->uidx, LM_MIG_CDW14_UIDX);
 	c->cdw15 = numd_count(x->len);
 	cmd_data(c, LM_DIR_TO_DEV, x->buf, x->len);
 	return 0;
@@ -87,11 +152,12 @@ int lm_enc_get_state(struct lm_cmd *c, const struct lm_state_xfer *x)
 		return -EINVAL;
 	cmd_init(c, LM_OPC_MIGRATION_RECV);
 	c->cdw10 = sel_mos(0, x->csvi);
-	c->cdw11 = x->cntlid | (uint32_t)x->csuuidi << 16 |
-		   (uint32_t)x->csuidxp << 24;
+	c->cdw11 = LM_SET(x->cntlid, LM_MRECV_CDW11_CNTLID) |
+		   LM_SET(x->csuuidi, LM_MRECV_CDW11_CSUUIDI) |
+		   LM_SET(x->csuidxp, LM_MRECV_CDW11_CSUIDXP);
 	c->cdw12 = (uint32_t)x->offset;
 	c->cdw13 = (uint32_t)(x->offset >> 32);
-	c->cdw14 = x->uidx & 0x7f;
+	c->cdw14 = LM_SET(x->uidx, LM_MIG_CDW14_UIDX);
 	c->cdw15 = numd_0based(x->len);
 	cmd_data(c, LM_DIR_FROM_DEV, x->buf, x->len);
 	return 0;
@@ -102,7 +168,8 @@ void lm_enc_cdq_create(struct lm_cmd *c, uint16_t cntlid, uint8_t qt,
 {
 	cmd_init(c, LM_OPC_CDQ);
 	c->cdw10 = sel_mos(LM_CDQ_CREATE, qt);
-	c->cdw11 = (pc ? 1 : 0) | (uint32_t)cntlid << 16;
+	c->cdw11 = LM_SET(pc, LM_CDQ_CDW11_PC) |
+		   LM_SET(cntlid, LM_CDQ_CDW11_CNTLID);
 	c->cdw12 = size_dw;
 	/*
 	 * The controller writes this memory for as long as the queue exists,
@@ -115,7 +182,7 @@ void lm_enc_cdq_delete(struct lm_cmd *c, uint16_t cdqid)
 {
 	cmd_init(c, LM_OPC_CDQ);
 	c->cdw10 = sel_mos(LM_CDQ_DELETE, 0);
-	c->cdw11 = cdqid;
+	c->cdw11 = LM_SET(cdqid, LM_CDQ_CDW11_CDQID);
 }
 
 void lm_enc_cdq_set_head(struct lm_cmd *c, uint16_t cdqid, uint32_t head,
@@ -123,7 +190,8 @@ void lm_enc_cdq_set_head(struct lm_cmd *c, uint16_t cdqid, uint32_t head,
 {
 	cmd_init(c, LM_OPC_SET_FEATURES);
 	c->cdw10 = LM_FID_CDQ;
-	c->cdw11 = cdqid | (uint32_t)(etpt ? 1 : 0) << 31;
+	c->cdw11 = LM_SET(cdqid, LM_FEAT_CDQ_CDW11_CDQID) |
+		   LM_SET(etpt, LM_FEAT_CDQ_CDW11_ETPT);
 	c->cdw12 = head;
 	c->cdw13 = tpt;
 }
@@ -132,7 +200,7 @@ void lm_enc_cdq_get(struct lm_cmd *c, uint16_t cdqid, void *buf8)
 {
 	cmd_init(c, LM_OPC_GET_FEATURES);
 	c->cdw10 = LM_FID_CDQ;
-	c->cdw11 = cdqid;
+	c->cdw11 = LM_SET(cdqid, LM_FEAT_CDQ_CDW11_CDQID);
 	cmd_data(c, LM_DIR_FROM_DEV, buf8, 8);
 }
 
@@ -140,22 +208,23 @@ void lm_enc_track_user_data(struct lm_cmd *c, uint16_t cdqid,
 			    enum lm_track_lact lact)
 {
 	cmd_init(c, LM_OPC_TRACK_SEND);
-	c->cdw10 = sel_mos(LM_TRACK_USER_DATA, lact & 0xf);
-	c->cdw11 = cdqid;
+	c->cdw10 = sel_mos(LM_TRACK_USER_DATA, LM_SET(lact, LM_TRACK_MOS_LACT));
+	c->cdw11 = LM_SET(cdqid, LM_TRACK_CDW11_CDQID);
 }
 
 void lm_enc_identify(struct lm_cmd *c, uint8_t cns, uint16_t cntid,
 		     void *buf4k)
 {
 	cmd_init(c, LM_OPC_IDENTIFY);
-	c->cdw10 = cns | (uint32_t)cntid << 16;
+	c->cdw10 = LM_SET(cns, LM_IDENTIFY_CDW10_CNS) |
+		   LM_SET(cntid, LM_IDENTIFY_CDW10_CNTID);
 	cmd_data(c, LM_DIR_FROM_DEV, buf4k, 4096);
 }
 
 static void vs_init(struct lm_cmd *c, uint8_t opcode, uint16_t vf)
 {
 	cmd_init(c, opcode);
-	c->cdw10 = vf;
+	c->cdw10 = LM_SET(vf, LM_VS_CDW10_VF);
 }
 
 void lm_enc_vs_query_size(struct lm_cmd *c, uint16_t vf)

@@ -11,24 +11,13 @@
 #include "lm-status.h"
 #include "lm-sysfs.h"
 
-static void id_str(char *dst, const uint8_t *src, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		dst[i] = (src[i] >= 0x20 && src[i] < 0x7f) ? src[i] : ' ';
-	while (len && dst[len - 1] == ' ')
-		len--;
-	dst[len] = '\0';
-}
-
 void lm_parse_id_ctrl(const uint8_t *id, struct lm_ctrl_info *i)
 {
 	memset(i, 0, sizeof(*i));
 	i->vid = lm_get_le16(id + 0);
-	id_str(i->sn, id + 4, 20);
-	id_str(i->mn, id + 24, 40);
-	id_str(i->fr, id + 64, 8);
+	lm_get_str(i->sn, id + 4, 20, ' ');
+	lm_get_str(i->mn, id + 24, 40, ' ');
+	lm_get_str(i->fr, id + 64, 8, ' ');
 	i->mdts = id[77];
 	i->cntlid = lm_get_le16(id + 78);
 	i->oacs = lm_get_le16(id + 256);
@@ -125,7 +114,7 @@ static int identify(struct lm_dev *d, uint8_t cns, uint16_t cntid, void *buf,
 	return ret;
 }
 
-int lm_pf_probe(struct lm_dev *d, int profile, bool require, struct lm_pf *pf,
+int lm_pf_probe(struct lm_dev *d, enum lm_profile profile, bool require, struct lm_pf *pf,
 		char *err, size_t errlen)
 {
 	uint8_t *buf;

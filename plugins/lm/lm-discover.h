@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "lm-dev.h"
+#include "lm-profile.h"
 
 #define LM_OACS_HMLMS		(1u << 11)
 #define LM_TRATTR_THMCS		0x01
@@ -70,7 +71,7 @@ void lm_formats_str(const struct lm_state_formats *f, char *buf, size_t len);
 /* A PF and its secondary controllers, as Identify tells them. */
 struct lm_pf {
 	struct lm_ctrl_info id;
-	int profile;			/* resolved: tp4159 or intel-2022 */
+	enum lm_profile profile;	/* resolved: tp4159 or intel-2022 */
 	bool supported;			/* in that profile */
 	int nsec;
 	struct lm_sec_ctrl sec[LM_MAX_SEC];
@@ -83,13 +84,13 @@ struct lm_pf {
  * in the requested profile (auto: whichever it has) is an error; without,
  * it is a finding (pf->supported) and the VFs are listed all the same.
  */
-int lm_pf_probe(struct lm_dev *d, int profile, bool require, struct lm_pf *pf,
+int lm_pf_probe(struct lm_dev *d, enum lm_profile profile, bool require, struct lm_pf *pf,
 		char *err, size_t errlen);
 
 /* One VF of one PF, as every workflow command needs it. */
 struct lm_target {
 	struct lm_ctrl_info pf;
-	int profile;			/* enum lm_profile */
+	enum lm_profile profile;
 	uint16_t cntlid;
 	uint16_t vfn;
 	bool online;
@@ -111,7 +112,7 @@ struct lm_target {
 struct lm_select {
 	int vf;				/* -1: not given */
 	int cntlid;			/* -1: not given */
-	int profile;			/* enum lm_profile */
+	enum lm_profile profile;
 	int csvi;			/* -1: from CNS 20h */
 };
 

@@ -6,6 +6,7 @@
 #ifndef LM_LE_H
 #define LM_LE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 static inline uint16_t lm_get_le16(const uint8_t *p)
@@ -40,6 +41,23 @@ static inline void lm_put_le64(uint8_t *p, uint64_t v)
 {
 	lm_put_le32(p, v & 0xffffffff);
 	lm_put_le32(p + 4, v >> 32);
+}
+
+/*
+ * A fixed-width ASCII field (Identify's SN/MN/FR, the state file's copies
+ * of them) as a C string in dst (len + 1 bytes): what is not printable
+ * becomes bad, trailing spaces go.
+ */
+static inline void lm_get_str(char *dst, const uint8_t *src, size_t len,
+			      char bad)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		dst[i] = (src[i] >= 0x20 && src[i] < 0x7f) ? (char)src[i] : bad;
+	while (len && dst[len - 1] == ' ')
+		len--;
+	dst[len] = '\0';
 }
 
 #endif /* LM_LE_H */

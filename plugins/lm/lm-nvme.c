@@ -158,7 +158,7 @@ static int lm_begin(struct lm_ctx *x, const char *cmd, int argc, char **argv,
 {
 	struct lm_select sel;
 	int64_t vf, cntlid, timeout, csvi;
-	int fmt, ret;
+	int fmt, profile, ret;
 
 	memset(x, 0, sizeof(*x));
 	x->cmd = cmd;
@@ -176,13 +176,14 @@ static int lm_begin(struct lm_ctx *x, const char *cmd, int argc, char **argv,
 			     x->err, sizeof(x->err)) ||
 	    lm_parse_opt_num("--csvi", c->csvi, 1, 255, &csvi, x->err, sizeof(x->err)))
 		return fail(x, -EINVAL);
-	sel = (struct lm_select){ .vf = vf, .cntlid = cntlid, .csvi = csvi };
-	sel.profile = lm_profile_parse(c->profile);
-	if (sel.profile < 0) {
+	profile = lm_profile_parse(c->profile);
+	if (profile < 0) {
 		snprintf(x->err, sizeof(x->err),
 			 "unknown profile '%s': use auto, tp4159 or intel-2022", c->profile);
 		return fail(x, -EINVAL);
 	}
+	sel = (struct lm_select){ .vf = vf, .cntlid = cntlid, .csvi = csvi,
+				  .profile = profile };
 	if (optind != argc - 1) {
 		snprintf(x->err, sizeof(x->err),
 			 "expected one device, the PF's controller (/dev/nvmeX); see 'nvme lm %s --help'",

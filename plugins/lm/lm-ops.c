@@ -20,7 +20,8 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static bool vendor(const struct lm_target *t)
+/* The 2022 vendor RFC's opcodes, not TP4159's. */
+static bool is_intel_2022(const struct lm_target *t)
 {
 	return t->profile == LM_PROFILE_INTEL_2022;
 }
@@ -31,9 +32,10 @@ static bool is_cmd_status(int ret, uint8_t sc)
 	       lm_status_sc(ret) == sc;
 }
 
-/* Send, and turn a failure into the message a user needs. */
-static int run(struct lm_dev *d, const struct lm_target *t, struct lm_cmd *c,
-	       uint32_t *result, char *err, size_t errlen)
+/* Send one command for VF t, and turn a failure into the message a user needs. */
+static int send_for_vf(struct lm_dev *d, const struct lm_target *t,
+		       struct lm_cmd *c, uint32_t *result, char *err,
+		       size_t errlen)
 {
 	char why[320];
 	int ret = lm_dev_submit(d, c, result);
@@ -58,12 +60,12 @@ int lm_op_suspend(struct lm_dev *d, const struct lm_target *t, bool notify,
 
 	int ret;
 
-	if (vendor(t))
+	if (is_intel_2022(t))
 		lm_enc_vs_suspend(&c, t->vfn);
 	else
 		lm_enc_suspend(&c, t->cntlid,
 			       notify ? LM_STYPE_NOTIFY : LM_STYPE_SUSPEND, dudmq);
-	ret = run(d, t, &c, NULL, err, errlen);
+	ret = send_for_vf(d, t, &c, NULL, err, errlen);
 	if (is_cmd_status(ret, LM_SC_CTRL_SUSPENDED))
 		snprintf(err, errlen,
 			 "VF %u (CNTLID 0x%x) is already suspended: nothing changed; save its state (nvme lm save %s --vf %u) or resume it (nvme lm resume %s --vf %u)",
@@ -78,11 +80,11 @@ int lm_op_resume(struct lm_dev *d, const struct lm_target *t, char *err,
 
 	int ret;
 
-	if (vendor(t))
+	if (is_intel_2022(t))
 		lm_enc_vs_resume(&c, t->vfn);
 	else
 		lm_enc_resume(&c, t->cntlid);
-	ret = run(d, t, &c, NULL, err, errlen);
+	ret = send_for_vf(d, t, &c, NULL, err, errlen);
 	if (is_cmd_status(ret, LM_SC_CTRL_NOT_SUSPENDED))
 		snprintf(err, errlen,
 			 "VF %u (CNTLID 0x%x) is already running: nothing to resume, nothing changed",
@@ -99,7 +101,7 @@ int lm_op_is_suspended(struct lm_dev *d, const struct lm_target *t)
 	struct lm_cmd c;
 	int ret;
 
-	if (vendor(t) || d->dry_run)
+	if (is_intel_2022(t) || d->dry_run)
 		return -EOPNOTSUPP;
 	x.buf = hdr;
 	lm_enc_get_state(&c, &x);
@@ -111,7 +113,7 @@ int lm_op_is_suspended(struct lm_dev *d, const struct lm_target *t)
 	return lm_state_says_suspended(dw0, hdr);
 }
 
-static int save_vendor(struct lm_dev *d, const struct lm_target *t,
+static int save_intel_2022(struct lm_dev *d, const struct lm_target *t,
 		       void **state, uint64_t *len, struct lm_xfer_stats *st,
 		       char *err, size_t errlen)
 {
@@ -121,7 +123,7 @@ static int save_vendor(struct lm_dev *d, const struct lm_target *t,
 	int ret;
 
 	lm_enc_vs_query_size(&c, t->vfn);
-	ret = run(d, t, &c, &size, err, errlen);
+	ret = send_for_vf(d, t, &c, &size, err, errlen);
 	if (ret)
 		return ret;
 	if (!size || size > t->max_xfer) {
@@ -136,7 +138,7 @@ static int save_vendor(struct lm_dev *d, const struct lm_target *t,
 		return -ENOMEM;
 	}
 	lm_enc_vs_save(&c, t->vfn, buf, size);
-	ret = run(d, t, &c, NULL, err, errlen);
+	ret = send_for_vf(d, t, &c, NULL, err, errlen);
 	if (ret) {
 		free(buf);
 		return ret;
@@ -164,8 +166,8 @@ int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
 
 	memset(st, 0, sizeof(*st));
 	st->failed_chunk = -1;
-	if (vendor(t)) {
-		ret = save_vendor(d, t, state, len, st, err, errlen);
+	if (is_intel_2022(t)) {
+		ret = save_intel_2022(d, t, state, len, st, err, errlen);
 		st->seconds = now() - start;
 		return ret;
 	}
@@ -187,7 +189,7 @@ int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
 	x.buf = buf;
 	x.len = first;
 	lm_enc_get_state(&c, &x);
-	ret = run(d, t, &c, &dw0, err, errlen);
+	ret = send_for_vf(d, t, &c, &dw0, err, errlen);
 	if (ret)
 		goto fail;
 	st->chunks = 1;
@@ -224,7 +226,7 @@ int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
 		x.len = total - off < t->max_xfer ? total - off : t->max_xfer;
 		x.buf = buf + off;
 		lm_enc_get_state(&c, &x);
-		ret = run(d, t, &c, NULL, err, errlen);
+		ret = send_for_vf(d, t, &c, NULL, err, errlen);
 		if (ret)
 			goto fail;
 		st->chunks++;
@@ -267,7 +269,7 @@ int lm_op_restore(struct lm_dev *d, const struct lm_target *t,
 
 	memset(st, 0, sizeof(*st));
 	st->failed_chunk = -1;
-	if (vendor(t)) {
+	if (is_intel_2022(t)) {
 		if (len > t->max_xfer) {
 			snprintf(err, errlen,
 				 "VF %u: %" PRIu64 " bytes of state exceed the %u-byte single transfer of the intel-2022 profile",
@@ -275,7 +277,7 @@ int lm_op_restore(struct lm_dev *d, const struct lm_target *t,
 			return -EMSGSIZE;
 		}
 		lm_enc_vs_load(&c, t->vfn, (void *)state, len);
-		ret = run(d, t, &c, NULL, err, errlen);
+		ret = send_for_vf(d, t, &c, NULL, err, errlen);
 		if (ret) {
 			st->failed_chunk = 0;
 		} else {

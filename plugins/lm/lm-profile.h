@@ -11,7 +11,7 @@ enum lm_profile {
 	LM_PROFILE_INTEL_2022	= 2,
 };
 
-static inline const char *lm_profile_name(int p)
+static inline const char *lm_profile_name(enum lm_profile p)
 {
 	switch (p) {
 	case LM_PROFILE_AUTO:		return "auto";
@@ -24,7 +24,7 @@ static inline const char *lm_profile_name(int p)
 /* Returns the profile, or -1 for a name that is none of them. */
 static inline int lm_profile_parse(const char *s)
 {
-	int p;
+	enum lm_profile p;
 
 	for (p = LM_PROFILE_AUTO; p <= LM_PROFILE_INTEL_2022; p++)
 		if (!strcmp(s, lm_profile_name(p)))

@@ -58,17 +58,6 @@ static void put_str(uint8_t *dst, const char *src, size_t len)
 	memcpy(dst, src, n);
 }
 
-static void get_str(char *dst, const uint8_t *src, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		dst[i] = (src[i] >= 0x20 && src[i] < 0x7f) ? src[i] : '?';
-	while (len && (dst[len - 1] == ' ' || dst[len - 1] == '\0'))
-		len--;
-	dst[len] = '\0';
-}
-
 void lm_sf_encode_hdr(uint8_t out[LM_SF_HDR_LEN], const struct lm_sf_ident *id,
 		      const void *payload, uint64_t len)
 {
@@ -132,9 +121,9 @@ enum lm_sf_err lm_sf_decode_hdr(const void *buf, size_t len,
 	h->id.csver = lm_get_le16(b + OFF_CSVER);
 	h->payload_len = lm_get_le64(b + OFF_PAYLOAD_LEN);
 	h->payload_crc = lm_get_le32(b + OFF_PAYLOAD_CRC);
-	get_str(h->id.mn, b + OFF_MN, MN_LEN);
-	get_str(h->id.fr, b + OFF_FR, FR_LEN);
-	get_str(h->id.sn, b + OFF_SN, SN_LEN);
+	lm_get_str(h->id.mn, b + OFF_MN, MN_LEN, '?');
+	lm_get_str(h->id.fr, b + OFF_FR, FR_LEN, '?');
+	lm_get_str(h->id.sn, b + OFF_SN, SN_LEN, '?');
 	h->id.created = lm_get_le64(b + OFF_CREATED);
 
 	if (hdr_len != LM_SF_HDR_LEN) {

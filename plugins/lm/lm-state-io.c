@@ -53,7 +53,7 @@ int lm_state_write(const char *path, const struct lm_target *t, bool raw,
 	return ret;
 }
 
-int lm_state_read(const char *path, bool raw, int raw_profile,
+int lm_state_read(const char *path, bool raw, enum lm_profile raw_profile,
 		  struct lm_sf_hdr *h, void **state, uint64_t *len, char *err,
 		  size_t errlen)
 {

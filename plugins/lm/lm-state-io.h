@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "lm-discover.h"
+#include "lm-profile.h"
 #include "lm-state-file.h"
 
 /*
@@ -28,7 +29,7 @@ int lm_state_write(const char *path, const struct lm_target *t, bool raw,
  * profile, or raw_profile for a bare one) must parse as a usable
  * controller state.
  */
-int lm_state_read(const char *path, bool raw, int raw_profile,
+int lm_state_read(const char *path, bool raw, enum lm_profile raw_profile,
 		  struct lm_sf_hdr *h, void **state, uint64_t *len, char *err,
 		  size_t errlen);
 
