@@ -155,7 +155,7 @@ static struct json_object *json_container(const char *name,
 	jadd_str(o, "file", name);
 	jadd_int(o, "container_version", h->version);
 	jadd_str(o, "profile", lm_profile_name(h->id.profile));
-	jadd_hex(o, "vid", h->id.vid);
+	jadd_int(o, "vid", h->id.vid);
 	jadd_int(o, "cntlid", h->id.cntlid);
 	jadd_int(o, "vf", h->id.vfn);
 	jadd_str(o, "model", h->id.mn);
@@ -163,8 +163,8 @@ static struct json_object *json_container(const char *name,
 	jadd_str(o, "serial", h->id.sn);
 	jadd_int(o, "state_format_version", h->id.csver);
 	jadd_str(o, "created", when);
-	jadd_int(o, "payload_bytes", h->payload_len);
-	jadd_hex(o, "payload_crc32c", h->payload_crc);
+	jadd_int(o, "bytes", h->payload_len);
+	jadd_hex(o, "crc32c", h->payload_crc);
 	return o;
 }
 
@@ -177,7 +177,7 @@ static struct json_object *json_state(const struct lm_ctrl_state *st)
 	unsigned int i;
 
 	jadd_int(o, "version", st->ver);
-	jadd_hex(o, "csattr", st->csattr);
+	jadd_int(o, "csattr", st->csattr);
 	json_object_object_add(o, "suspended",
 		json_object_new_boolean(st->csattr & LM_CSATTR_SUSPENDED));
 	jadd_int(o, "nvme_bytes", st->nvme_len);
@@ -204,7 +204,7 @@ static struct json_object *json_state(const struct lm_ctrl_state *st)
 		jadd_int(q, "head", sq.head);
 		jadd_int(q, "tail", sq.tail);
 		jadd_hex(q, "prp1", sq.prp1);
-		jadd_hex(q, "attributes", sq.attr);
+		jadd_int(q, "attributes", sq.attr);
 		json_object_object_add(q, "contiguous",
 			json_object_new_boolean(sq.attr & LM_IOSQA_PC));
 		jadd_str(q, "priority", lm_sq_prio_name(sq.attr));
@@ -222,7 +222,7 @@ static struct json_object *json_state(const struct lm_ctrl_state *st)
 		jadd_int(q, "head", cq.head);
 		jadd_int(q, "tail", cq.tail);
 		jadd_hex(q, "prp1", cq.prp1);
-		jadd_hex(q, "attributes", cq.attr);
+		jadd_int(q, "attributes", cq.attr);
 		json_object_object_add(q, "contiguous",
 			json_object_new_boolean(cq.attr & LM_IOCQA_PC));
 		json_object_object_add(q, "interrupts",
@@ -324,7 +324,7 @@ void lm_print_info(FILE *f, enum lm_fmt fmt, const char *dev,
 		jadd_str(root, "model", id->mn);
 		jadd_str(root, "firmware", id->fr);
 		jadd_str(root, "serial", id->sn);
-		jadd_hex(root, "vid", id->vid);
+		jadd_int(root, "vid", id->vid);
 		jadd_int(root, "cntlid", id->cntlid);
 		jadd_str(root, "profile", pf->supported ? lm_profile_name(pf->profile) : "none");
 		json_object_object_add(root, "live_migration",
@@ -337,7 +337,7 @@ void lm_print_info(FILE *f, enum lm_fmt fmt, const char *dev,
 		jadd_int(o, "nmmrtd", id->nmmrtd);
 		jadd_int(o, "minmrtg", id->minmrtg);
 		jadd_int(o, "maxmrtg", id->maxmrtg);
-		jadd_hex(o, "trattr", id->trattr);
+		jadd_int(o, "trattr", id->trattr);
 		jadd_int(o, "mcudmq", id->mcudmq);
 		jadd_int(o, "mnsudmq", id->mnsudmq);
 		jadd_int(o, "mcmr", id->mcmr);
@@ -467,7 +467,8 @@ void lm_print_track(FILE *f, enum lm_fmt fmt, const char *dev,
 		jadd_int(o, "entries", r->entries);
 		jadd_int(o, "ranges", r->ranges);
 		jadd_int(o, "blocks", r->blocks);
-		jadd_str(o, "end", r->why);
+		jadd_str(o, "end", r->end ? r->end : "error");
+		jadd_str(o, "why", r->why);
 		json_object_object_add(o, "lost", json_object_new_boolean(r->lost));
 		if (copied)
 			jadd_int(o, "copied_bytes", *copied);

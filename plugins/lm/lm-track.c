@@ -21,6 +21,19 @@ static void on_stop(int sig)
 	stop_requested = 1;
 }
 
+/* lm_track_result.end for the queue's final entry. */
+static const char *end_keyword(enum lm_cdq_end end)
+{
+	switch (end) {
+	case LM_CDQ_END_STOPPED:	return "stopped";
+	case LM_CDQ_END_SUSPENDED:	return "suspended";
+	case LM_CDQ_END_FULL:		return "queue-full";
+	case LM_CDQ_END_UNKNOWN:	return "unknown-final-entry";
+	case LM_CDQ_RUNNING:		break;
+	}
+	return "error";
+}
+
 /* Once logging is stopped, how long the final entry may take to appear. */
 #define LM_TRACK_FINAL_WAIT_MS	500
 
@@ -145,6 +158,7 @@ int lm_track_run(struct lm_dev *d, const struct lm_target *t,
 			/* A reset dropped it without a final entry. */
 			queue_gone = true;
 			r->lost = true;
+			r->end = "vanished";
 			r->why = "the change queue vanished (VF reset?)";
 			ret = 0;
 			break;
@@ -170,16 +184,19 @@ int lm_track_run(struct lm_dev *d, const struct lm_target *t,
 		if (stop_sent && now_ms() >= give_up) {
 			/* No final entry: what came before it is unknown. */
 			r->lost = true;
+			r->end = "no-final-entry";
 			r->why = "no final entry within 500 ms of stopping: changes may be missing";
 			break;
 		}
 		sleep_ms(o->interval_ms);
 	}
-	r->end = q.end;
 	if (lm_cdq_lost(&q)) {
 		r->lost = true;
+		r->end = end_keyword(q.end);
 		r->why = lm_cdq_end_name(q.end);
 	} else if (!r->why) {
+		r->end = q.end != LM_CDQ_RUNNING ? end_keyword(q.end) :
+			 r->interrupted ? "interrupted" : "error";
 		r->why = q.end != LM_CDQ_RUNNING ? lm_cdq_end_name(q.end) :
 			 r->interrupted ? "interrupted" : "error";
 	}

@@ -29,11 +29,18 @@ struct lm_track_result {
 	uint64_t entries;
 	uint64_t ranges;
 	uint64_t blocks;
-	enum lm_cdq_end end;
+	const char *end;		/* how it ended, one keyword (below) */
 	bool lost;			/* queue full, reset, or unknown end */
 	bool interrupted;		/* SIGINT/SIGTERM */
-	const char *why;		/* what ended it */
+	const char *why;		/* what ended it, in words */
 };
+
+/*
+ * lm_track_result.end: suspended, stopped (logging stopped by Track Send),
+ * queue-full, unknown-final-entry (an ESA this build does not know),
+ * vanished (the queue went away without a final entry: a VF reset),
+ * no-final-entry (none within 500 ms of stopping), interrupted, error.
+ */
 
 /* Exit status of a track whose changes are incomplete. */
 #define LM_TRACK_EXIT_LOST	3
