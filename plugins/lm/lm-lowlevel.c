@@ -50,8 +50,9 @@ static int submit(struct lm_dev *d, struct lm_cmd *c, uint32_t *result,
 	return ret;
 }
 
-int lm_ll_migration_send(struct lm_dev *d, const struct lm_ll_msend *a)
+int lm_ll_migration_send(struct lm_dev *d, const struct lm_ll_args *args)
 {
+	const struct lm_ll_msend *a = &args->msend;
 	_lm_free_ void *data = NULL;
 	struct lm_state_xfer x = {
 		.cntlid = a->cntlid, .csvi = a->csvi, .csuuidi = a->csuuidi,
@@ -124,8 +125,9 @@ static void hexdump(const uint8_t *p, size_t len, uint64_t base)
 	}
 }
 
-int lm_ll_migration_recv(struct lm_dev *d, const struct lm_ll_mrecv *a)
+int lm_ll_migration_recv(struct lm_dev *d, const struct lm_ll_args *args)
 {
+	const struct lm_ll_mrecv *a = &args->mrecv;
 	struct lm_state_xfer x = {
 		.cntlid = a->cntlid, .csvi = a->csvi, .csuuidi = a->csuuidi,
 		.uidx = a->uidx, .offset = a->offset,
@@ -191,8 +193,9 @@ static void on_stop(int sig)
 	lm_ll_stop = 1;
 }
 
-int lm_ll_create_cdq(struct lm_dev *d, const struct lm_ll_cdq *a)
+int lm_ll_create_cdq(struct lm_dev *d, const struct lm_ll_args *args)
 {
+	const struct lm_ll_cdq *a = &args->cdq;
 	struct sigaction sa = { .sa_handler = on_stop };
 	struct lm_cdq_mem mem;
 	struct lm_cmd c;
@@ -246,8 +249,9 @@ out:
 	return ret;
 }
 
-int lm_ll_delete_cdq(struct lm_dev *d, uint16_t cdqid)
+int lm_ll_delete_cdq(struct lm_dev *d, const struct lm_ll_args *a)
 {
+	uint16_t cdqid = a->cdqid;
 	struct lm_cmd c;
 	int ret;
 
@@ -258,8 +262,9 @@ int lm_ll_delete_cdq(struct lm_dev *d, uint16_t cdqid)
 	return ret;
 }
 
-int lm_ll_track_send(struct lm_dev *d, const struct lm_ll_track *a)
+int lm_ll_track_send(struct lm_dev *d, const struct lm_ll_args *args)
 {
+	const struct lm_ll_track *a = &args->track;
 	uint8_t lact = a->mos & 0xf;
 	struct lm_cmd c;
 	int ret;
@@ -284,8 +289,11 @@ int lm_ll_track_send(struct lm_dev *d, const struct lm_ll_track *a)
 	return ret;
 }
 
-int lm_ll_set_cdq(struct lm_dev *d, uint16_t cdqid, uint32_t hp, int64_t tpt)
+int lm_ll_set_cdq(struct lm_dev *d, const struct lm_ll_args *a)
 {
+	uint16_t cdqid = a->cdqid;
+	uint32_t hp = a->hp;
+	int64_t tpt = a->tpt;
 	struct lm_cmd c;
 	int ret;
 
@@ -297,8 +305,9 @@ int lm_ll_set_cdq(struct lm_dev *d, uint16_t cdqid, uint32_t hp, int64_t tpt)
 	return ret;
 }
 
-int lm_ll_get_cdq(struct lm_dev *d, uint16_t cdqid)
+int lm_ll_get_cdq(struct lm_dev *d, const struct lm_ll_args *a)
 {
+	uint16_t cdqid = a->cdqid;
 	uint8_t buf[8] = { 0 };
 	struct lm_cmd c;
 	int ret;

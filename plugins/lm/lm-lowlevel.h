@@ -38,12 +38,26 @@ struct lm_ll_track {
 	bool start, stop;
 };
 
-int lm_ll_migration_send(struct lm_dev *d, const struct lm_ll_msend *a);
-int lm_ll_migration_recv(struct lm_dev *d, const struct lm_ll_mrecv *a);
-int lm_ll_create_cdq(struct lm_dev *d, const struct lm_ll_cdq *a);
-int lm_ll_delete_cdq(struct lm_dev *d, uint16_t cdqid);
-int lm_ll_track_send(struct lm_dev *d, const struct lm_ll_track *a);
-int lm_ll_set_cdq(struct lm_dev *d, uint16_t cdqid, uint32_t hp, int64_t tpt);
-int lm_ll_get_cdq(struct lm_dev *d, uint16_t cdqid);
+/* Every low-level command's options; each command reads its own part. */
+struct lm_ll_args {
+	struct lm_ll_msend msend;
+	struct lm_ll_mrecv mrecv;
+	struct lm_ll_cdq cdq;
+	struct lm_ll_track track;
+	uint16_t cdqid;		/* delete-cdq, set-cdq, get-cdq */
+	uint32_t hp;		/* set-cdq: the head pointer handed back */
+	int64_t tpt;		/* set-cdq: tail pointer trigger, -1 for none */
+};
+
+/* One shape for all seven: send one command on d, print what it did. */
+typedef int (*lm_ll_send_fn)(struct lm_dev *d, const struct lm_ll_args *a);
+
+int lm_ll_migration_send(struct lm_dev *d, const struct lm_ll_args *a);
+int lm_ll_migration_recv(struct lm_dev *d, const struct lm_ll_args *a);
+int lm_ll_create_cdq(struct lm_dev *d, const struct lm_ll_args *a);
+int lm_ll_delete_cdq(struct lm_dev *d, const struct lm_ll_args *a);
+int lm_ll_track_send(struct lm_dev *d, const struct lm_ll_args *a);
+int lm_ll_set_cdq(struct lm_dev *d, const struct lm_ll_args *a);
+int lm_ll_get_cdq(struct lm_dev *d, const struct lm_ll_args *a);
 
 #endif /* LM_LOWLEVEL_H */

@@ -857,44 +857,56 @@ static int ll_open(struct lm_dev *d, const char *cmd, int argc, char **argv,
 	return 0;
 }
 
+/*
+ * The seven low-level commands' one shape, once argconfig has parsed their
+ * options (ret is what it returned): open the one device, send, close.
+ */
+static int ll_run(const char *cmd, int ret, int argc, char **argv,
+		  const struct lm_ll_common *c, lm_ll_send_fn send,
+		  const struct lm_ll_args *a)
+{
+	struct lm_dev d;
+
+	if (!ret)
+		ret = ll_open(&d, cmd, argc, argv, c);
+	if (ret)
+		return ret;
+	ret = send(&d, a);
+	lm_dev_close(&d);
+	return lm_ret(ret);
+}
+
 static int lm_migration_send(int argc, char **argv, struct command *cmd,
 			     struct plugin *plugin)
 {
 	const char *desc = "Send one Migration Send command (41h): suspend, resume, or one "
 			   "Set Controller State transfer. NUMD counts dwords (not 0's-based).";
 	struct lm_ll_common c = { 0 };
-	struct lm_ll_msend a = { .sel = 0xff };
+	struct lm_ll_args a = { .msend.sel = 0xff };
 	unsigned long offset = 0;
 	char *input = NULL;
-	struct lm_dev d;
 	int ret;
 
 	OPT_ARGS(opts) = {
-		OPT_BYTE("sel", 's', &a.sel, "operation: 0 suspend, 1 resume, 2 set controller state"),
-		OPT_SHRT("cntlid", 'c', &a.cntlid, "controller identifier of the VF (CDW11 15:0)"),
-		OPT_BYTE("stype", 't', &a.stype, "suspend type: 0 notification, 1 suspend"),
-		OPT_FLAG("dudmq", 'd', &a.dudmq, "delete the user data migration queue with the suspend"),
-		OPT_BYTE("seq-ind", 'S', &a.seqind, "sequence indicator: 0 middle, 1 first, 2 last, 3 entire"),
-		OPT_BYTE("csuuidi", 'U', &a.csuuidi, "controller state UUID index (CDW11 31:24)"),
-		OPT_BYTE("csvi", 'V', &a.csvi, "controller state version index (CDW11 23:16)"),
-		OPT_BYTE("uidx", 'u', &a.uidx, "UUID index (CDW14 6:0)"),
+		OPT_BYTE("sel", 's', &a.msend.sel, "operation: 0 suspend, 1 resume, 2 set controller state"),
+		OPT_SHRT("cntlid", 'c', &a.msend.cntlid, "controller identifier of the VF (CDW11 15:0)"),
+		OPT_BYTE("stype", 't', &a.msend.stype, "suspend type: 0 notification, 1 suspend"),
+		OPT_FLAG("dudmq", 'd', &a.msend.dudmq, "delete the user data migration queue with the suspend"),
+		OPT_BYTE("seq-ind", 'S', &a.msend.seqind, "sequence indicator: 0 middle, 1 first, 2 last, 3 entire"),
+		OPT_BYTE("csuuidi", 'U', &a.msend.csuuidi, "controller state UUID index (CDW11 31:24)"),
+		OPT_BYTE("csvi", 'V', &a.msend.csvi, "controller state version index (CDW11 23:16)"),
+		OPT_BYTE("uidx", 'u', &a.msend.uidx, "UUID index (CDW14 6:0)"),
 		OPT_LONG("offset", 'o', &offset, "byte offset into the controller state"),
-		OPT_UINT("numd", 'n', &a.numd, "dwords to send"),
+		OPT_UINT("numd", 'n', &a.msend.numd, "dwords to send"),
 		OPT_FILE("input-file", 'f', &input, "controller state data to send, - for stdin"),
 		LM_LL_OPTS(c),
 		OPT_END()
 	};
 
 	ret = argconfig_parse(argc, argv, desc, opts);
-	if (!ret)
-		ret = ll_open(&d, "migration-send", argc, argv, &c);
-	if (ret)
-		return ret;
-	a.offset = offset;
-	a.input = input;
-	ret = lm_ll_migration_send(&d, &a);
-	lm_dev_close(&d);
-	return lm_ret(ret);
+	a.msend.offset = offset;
+	a.msend.input = input;
+	return ll_run("migration-send", ret, argc, argv, &c, lm_ll_migration_send, &a);
 }
 
 static int lm_migration_recv(int argc, char **argv, struct command *cmd,
@@ -904,35 +916,28 @@ static int lm_migration_recv(int argc, char **argv, struct command *cmd,
 			   "NUMD is 0's-based: --numd N receives N+1 dwords, all of which are "
 			   "written to --output-file, or dumped in hex without one.";
 	struct lm_ll_common c = { 0 };
-	struct lm_ll_mrecv a = { 0 };
+	struct lm_ll_args a = { 0 };
 	unsigned long offset = 0;
 	char *output = NULL;
-	struct lm_dev d;
 	int ret;
 
 	OPT_ARGS(opts) = {
-		OPT_BYTE("sel", 's', &a.sel, "operation: 0 get controller state"),
-		OPT_SHRT("cntlid", 'c', &a.cntlid, "controller identifier of the VF (CDW11 15:0)"),
-		OPT_BYTE("csuuidi", 'U', &a.csuuidi, "controller state UUID index (CDW11 23:16)"),
-		OPT_BYTE("csvi", 'V', &a.csvi, "controller state version index (CDW10 MOS 7:0)"),
-		OPT_BYTE("uidx", 'u', &a.uidx, "UUID index (CDW14 6:0)"),
+		OPT_BYTE("sel", 's', &a.mrecv.sel, "operation: 0 get controller state"),
+		OPT_SHRT("cntlid", 'c', &a.mrecv.cntlid, "controller identifier of the VF (CDW11 15:0)"),
+		OPT_BYTE("csuuidi", 'U', &a.mrecv.csuuidi, "controller state UUID index (CDW11 23:16)"),
+		OPT_BYTE("csvi", 'V', &a.mrecv.csvi, "controller state version index (CDW10 MOS 7:0)"),
+		OPT_BYTE("uidx", 'u', &a.mrecv.uidx, "UUID index (CDW14 6:0)"),
 		OPT_LONG("offset", 'o', &offset, "byte offset into the controller state"),
-		OPT_UINT("numd", 'n', &a.numd, "dwords to receive, 0's-based"),
+		OPT_UINT("numd", 'n', &a.mrecv.numd, "dwords to receive, 0's-based"),
 		OPT_FILE("output-file", 'f', &output, "where the data goes (written whole, atomically)"),
 		LM_LL_OPTS(c),
 		OPT_END()
 	};
 
 	ret = argconfig_parse(argc, argv, desc, opts);
-	if (!ret)
-		ret = ll_open(&d, "migration-recv", argc, argv, &c);
-	if (ret)
-		return ret;
-	a.offset = offset;
-	a.output = output;
-	ret = lm_ll_migration_recv(&d, &a);
-	lm_dev_close(&d);
-	return lm_ret(ret);
+	a.mrecv.offset = offset;
+	a.mrecv.output = output;
+	return ll_run("migration-recv", ret, argc, argv, &c, lm_ll_migration_recv, &a);
 }
 
 static int lm_create_cdq(int argc, char **argv, struct command *cmd,
@@ -944,29 +949,21 @@ static int lm_create_cdq(int argc, char **argv, struct command *cmd,
 			   "the queue is deleted before it is freed. 'nvme lm track' also "
 			   "reads it.";
 	struct lm_ll_common c = { 0 };
-	struct lm_ll_cdq a = { 0 };
+	struct lm_ll_args a = { 0 };
 	bool consent = false;
-	struct lm_dev d;
-	int ret;
 
 	OPT_ARGS(opts) = {
-		OPT_UINT("size", 's', &a.size_dw, "queue size in dwords (8 per entry)"),
-		OPT_SHRT("cntlid", 'c', &a.cntlid, "the VF whose changes are logged"),
-		OPT_BYTE("queue-type", 'q', &a.queue_type, "0: user data migration queue"),
-		OPT_FLAG("hold", 0, &a.hold, "keep the queue memory alive until interrupted"),
+		OPT_UINT("size", 's', &a.cdq.size_dw, "queue size in dwords (8 per entry)"),
+		OPT_SHRT("cntlid", 'c', &a.cdq.cntlid, "the VF whose changes are logged"),
+		OPT_BYTE("queue-type", 'q', &a.cdq.queue_type, "0: user data migration queue"),
+		OPT_FLAG("hold", 0, &a.cdq.hold, "keep the queue memory alive until interrupted"),
 		OPT_FLAG("consent", 0, &consent, "accepted for upstream compatibility; --hold is what makes it safe"),
 		LM_LL_OPTS(c),
 		OPT_END()
 	};
 
-	ret = argconfig_parse(argc, argv, desc, opts);
-	if (!ret)
-		ret = ll_open(&d, "create-cdq", argc, argv, &c);
-	if (ret)
-		return ret;
-	ret = lm_ll_create_cdq(&d, &a);
-	lm_dev_close(&d);
-	return lm_ret(ret);
+	return ll_run("create-cdq", argconfig_parse(argc, argv, desc, opts), argc, argv,
+		      &c, lm_ll_create_cdq, &a);
 }
 
 static int lm_delete_cdq(int argc, char **argv, struct command *cmd,
@@ -974,24 +971,16 @@ static int lm_delete_cdq(int argc, char **argv, struct command *cmd,
 {
 	const char *desc = "Delete a Controller Data Queue (45h).";
 	struct lm_ll_common c = { 0 };
-	uint16_t cdqid = 0;
-	struct lm_dev d;
-	int ret;
+	struct lm_ll_args a = { 0 };
 
 	OPT_ARGS(opts) = {
-		OPT_SHRT("cdqid", 'C', &cdqid, "controller data queue identifier"),
+		OPT_SHRT("cdqid", 'C', &a.cdqid, "controller data queue identifier"),
 		LM_LL_OPTS(c),
 		OPT_END()
 	};
 
-	ret = argconfig_parse(argc, argv, desc, opts);
-	if (!ret)
-		ret = ll_open(&d, "delete-cdq", argc, argv, &c);
-	if (ret)
-		return ret;
-	ret = lm_ll_delete_cdq(&d, cdqid);
-	lm_dev_close(&d);
-	return lm_ret(ret);
+	return ll_run("delete-cdq", argconfig_parse(argc, argv, desc, opts), argc, argv,
+		      &c, lm_ll_delete_cdq, &a);
 }
 
 static int lm_track_send(int argc, char **argv, struct command *cmd,
@@ -1000,28 +989,20 @@ static int lm_track_send(int argc, char **argv, struct command *cmd,
 	const char *desc = "Send one Track Send command (3Dh): start or stop logging user "
 			   "data changes into a controller data queue.";
 	struct lm_ll_common c = { 0 };
-	struct lm_ll_track a = { .sel = 0xff };
-	struct lm_dev d;
-	int ret;
+	struct lm_ll_args a = { .track.sel = 0xff };
 
 	OPT_ARGS(opts) = {
-		OPT_BYTE("sel", 's', &a.sel, "0: log user data changes"),
-		OPT_BYTE("mos", 'm', &a.mos, "management operation specific (LACT in bits 3:0)"),
-		OPT_SHRT("cdqid", 'C', &a.cdqid, "controller data queue identifier"),
-		OPT_FLAG("start", 0, &a.start, "start logging (LACT 1)"),
-		OPT_FLAG("stop", 0, &a.stop, "stop logging (LACT 0)"),
+		OPT_BYTE("sel", 's', &a.track.sel, "0: log user data changes"),
+		OPT_BYTE("mos", 'm', &a.track.mos, "management operation specific (LACT in bits 3:0)"),
+		OPT_SHRT("cdqid", 'C', &a.track.cdqid, "controller data queue identifier"),
+		OPT_FLAG("start", 0, &a.track.start, "start logging (LACT 1)"),
+		OPT_FLAG("stop", 0, &a.track.stop, "stop logging (LACT 0)"),
 		LM_LL_OPTS(c),
 		OPT_END()
 	};
 
-	ret = argconfig_parse(argc, argv, desc, opts);
-	if (!ret)
-		ret = ll_open(&d, "track-send", argc, argv, &c);
-	if (ret)
-		return ret;
-	ret = lm_ll_track_send(&d, &a);
-	lm_dev_close(&d);
-	return lm_ret(ret);
+	return ll_run("track-send", argconfig_parse(argc, argv, desc, opts), argc, argv,
+		      &c, lm_ll_track_send, &a);
 }
 
 static int lm_set_cdq(int argc, char **argv, struct command *cmd,
@@ -1030,28 +1011,20 @@ static int lm_set_cdq(int argc, char **argv, struct command *cmd,
 	const char *desc = "Set Features 21h: hand a controller data queue's head pointer back, "
 			   "and optionally set a tail pointer trigger.";
 	struct lm_ll_common c = { 0 };
-	uint32_t hp = 0;
-	int tpt = -1;
-	uint16_t cdqid = 0;
-	struct lm_dev d;
-	int ret;
+	struct lm_ll_args a = { 0 };
+	int tpt = -1, ret;
 
 	OPT_ARGS(opts) = {
-		OPT_SHRT("cdqid", 'C', &cdqid, "controller data queue identifier"),
-		OPT_UINT("hp", 'H', &hp, "head pointer: the next entry the host will read"),
+		OPT_SHRT("cdqid", 'C', &a.cdqid, "controller data queue identifier"),
+		OPT_UINT("hp", 'H', &a.hp, "head pointer: the next entry the host will read"),
 		OPT_INT("tpt", 'T', &tpt, "tail pointer trigger (sets ETPT)"),
 		LM_LL_OPTS(c),
 		OPT_END()
 	};
 
 	ret = argconfig_parse(argc, argv, desc, opts);
-	if (!ret)
-		ret = ll_open(&d, "set-cdq", argc, argv, &c);
-	if (ret)
-		return ret;
-	ret = lm_ll_set_cdq(&d, cdqid, hp, tpt);
-	lm_dev_close(&d);
-	return lm_ret(ret);
+	a.tpt = tpt;
+	return ll_run("set-cdq", ret, argc, argv, &c, lm_ll_set_cdq, &a);
 }
 
 static int lm_get_cdq(int argc, char **argv, struct command *cmd,
@@ -1060,22 +1033,14 @@ static int lm_get_cdq(int argc, char **argv, struct command *cmd,
 	const char *desc = "Get Features 21h: a controller data queue's head pointer and tail "
 			   "pointer trigger.";
 	struct lm_ll_common c = { 0 };
-	uint16_t cdqid = 0;
-	struct lm_dev d;
-	int ret;
+	struct lm_ll_args a = { 0 };
 
 	OPT_ARGS(opts) = {
-		OPT_SHRT("cdqid", 'C', &cdqid, "controller data queue identifier"),
+		OPT_SHRT("cdqid", 'C', &a.cdqid, "controller data queue identifier"),
 		LM_LL_OPTS(c),
 		OPT_END()
 	};
 
-	ret = argconfig_parse(argc, argv, desc, opts);
-	if (!ret)
-		ret = ll_open(&d, "get-cdq", argc, argv, &c);
-	if (ret)
-		return ret;
-	ret = lm_ll_get_cdq(&d, cdqid);
-	lm_dev_close(&d);
-	return lm_ret(ret);
+	return ll_run("get-cdq", argconfig_parse(argc, argv, desc, opts), argc, argv,
+		      &c, lm_ll_get_cdq, &a);
 }
