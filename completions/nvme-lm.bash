@@ -40,7 +40,7 @@ _nvme_lm_opts() {
 		echo "$common -o --file -f --overwrite --format -F --entries -e
 			--interval -i --copy -C --force"
 		;;
-	copy-ranges) echo "--changes -c --verbose -v" ;;
+	copy-ranges) echo "--changes -c --verbose -v --output-format -o" ;;
 	state-show) echo "--output-format -o --raw -r" ;;
 	migration-send)
 		echo "--sel -s --cntlid -c --stype -t --dudmq -d --seq-ind -S
