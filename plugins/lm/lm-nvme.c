@@ -143,6 +143,19 @@ lm_err(const char *cmd, int ret, const char *fmt, ...)
 	return ret ? no_enotty(ret) : -EINVAL;
 }
 
+/*
+ * An output file that exists is refused unless the user said to replace
+ * it, before anything is asked of the device. "-" is standard output.
+ */
+static int refuse_existing(const char *cmd, const char *path, bool overwrite,
+			   const char *why, const char *nothing)
+{
+	if (overwrite || !strcmp(path, "-") || access(path, F_OK))
+		return 0;
+	return lm_err(cmd, -EEXIST, "%s exists%s: give --overwrite to replace it, or another name; %s",
+		      path, why, nothing);
+}
+
 /* A device command's error, said in x->err. */
 static int fail(struct lm_ctx *x, int ret)
 {
@@ -402,11 +415,12 @@ static int lm_save(int argc, char **argv, struct command *cmd,
 	if (!output || !*output) {
 		return lm_err("save", -EINVAL, "no state file given: -f FILE, or -f - for stdout");
 	}
-	/* Checked before the device is asked: a saved state may be the only copy. */
-	if (!overwrite && strcmp(output, "-") && !access(output, F_OK)) {
-		return lm_err("save", -EEXIST, "%s exists and may be the only copy of a VF's state: give --overwrite to replace it, or another name; nothing was read",
-			output);
-	}
+	/* A saved state may be the only copy of a stopped VM's device. */
+	ret = refuse_existing("save", output, overwrite,
+			      " and may be the only copy of a VF's state",
+			      "nothing was read");
+	if (ret)
+		return ret;
 	if (!strcmp(output, "-") && isatty(STDOUT_FILENO)) {
 		return lm_err("save", -EINVAL, "standard output is a terminal: a state is binary; redirect it to a file or a pipe, or give a file name");
 	}
@@ -581,10 +595,9 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 	if (!output || !*output) {
 		return lm_err("track", -EINVAL, "no change file given: -f FILE, or -f - for stdout");
 	}
-	if (!overwrite && strcmp(output, "-") && !access(output, F_OK)) {
-		return lm_err("track", -EEXIST, "%s exists: give --overwrite to replace it, or another name; nothing was started",
-			output);
-	}
+	ret = refuse_existing("track", output, overwrite, "", "nothing was started");
+	if (ret)
+		return ret;
 	if (fmt < 0) {
 		return lm_err("track", -EINVAL, "unknown --format '%s': use text, jsonl or binary", format);
 	}
