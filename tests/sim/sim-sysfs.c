@@ -2,7 +2,8 @@
 /*
  * A fake sysfs for LM_SYSFS_ROOT: PF and VF PCI functions with virtfnN,
  * physfn and driver links, sriov_numvfs, the PF's IOMMU group type, and
- * /sys/class/nvme/nvmeX/device for controllers bound to nvme.
+ * /sys/class/nvme/nvmeX/device for controllers bound to nvme, and
+ * /sys/block/nvmeXnY/nsid for the PFs' namespaces.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -152,6 +153,14 @@ int sim_sysfs_create(struct sim *s, char *err, size_t errlen)
 			/* virtfn0 is the first VF, whose VFN is 1. */
 			ret = ret ?: link_to(target, "%s/bus/pci/devices/%s/virtfn%u",
 					     root, addr, i - 1);
+		}
+		/* As the kernel shows a namespace: /sys/block/nvmeXnY/nsid. */
+		for (i = 0; i < pf->nns && !ret; i++) {
+			ret = mkpath("%s/block/nvme%un%u", root, pf->ctrl[0].instance,
+				     pf->ns[i].nsid);
+			snprintf(buf, sizeof(buf), "%u", pf->ns[i].nsid);
+			ret = ret ?: put(buf, "%s/block/nvme%un%u/nsid", root,
+					 pf->ctrl[0].instance, pf->ns[i].nsid);
 		}
 		snprintf(buf, sizeof(buf), "%u", pf->nvf);
 		ret = ret ?: put(buf, "%s/bus/pci/devices/%s/sriov_numvfs", root, addr);
