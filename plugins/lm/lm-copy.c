@@ -113,6 +113,7 @@ struct pool {
 	struct lm_copier *c;
 	struct job *jobs;
 	size_t njobs, next;
+	uint64_t done;		/* bytes of finished jobs */
 	pthread_mutex_t lock;
 	int err;
 	uint64_t err_off;
@@ -150,6 +151,10 @@ static void *worker(void *arg)
 				goto out;
 			}
 		}
+		pthread_mutex_lock(&p->lock);
+		p->done += j.len;
+		lm_progress_update(p->c->progress, p->c->bytes + p->done);
+		pthread_mutex_unlock(&p->lock);
 	}
 out:
 	free(buf);
@@ -226,6 +231,8 @@ int lm_copier_copy(struct lm_copier *c, const struct lm_changes *chg,
 	}
 	for (i = 0; i < p.njobs; i++)
 		bytes += p.jobs[i].len;
+	if (c->progress)
+		lm_progress_total(c->progress, c->bytes + bytes);
 	nth = p.njobs < LM_COPY_THREADS ? (int)p.njobs : LM_COPY_THREADS;
 	for (t = 0; t < nth; t++)
 		if (pthread_create(&th[t], NULL, worker, &p))

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lm-progress.h"
 #include "lm-ranges.h"
 
 #define LM_COPY_MAX_IO		(1u << 20)
@@ -23,6 +24,7 @@ struct lm_copier {
 	uint64_t bytes;		/* copied so far */
 	uint64_t ranges;
 	uint64_t foreign;	/* ranges of other namespaces, not copied */
+	struct lm_progress *progress;	/* where to show it, or NULL */
 	uint32_t foreign_nsid;	/* one of them, for messages */
 };
 

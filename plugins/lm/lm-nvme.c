@@ -30,6 +30,7 @@
 #include "lm-ops.h"
 #include "lm-print.h"
 #include "lm-profile.h"
+#include "lm-progress.h"
 #include "lm-signals.h"
 #include "lm-state-file.h"
 #include "lm-state-io.h"
@@ -390,9 +391,11 @@ static int lm_save(int argc, char **argv, struct command *cmd,
 		"checksums (see 'nvme lm state-show'). The file appears only when "
 		"complete (temporary file, fsync, rename), never over an existing "
 		"file unless --overwrite. -f - writes to stdout, so a state can be "
-		"piped to 'nvme lm restore -f -'.";
+		"piped to 'nvme lm restore -f -'. On a terminal, a large state shows "
+		"its progress on stderr.";
 	struct lm_common c = LM_COMMON_INIT;
 	_lm_free_ void *state = NULL;
+	struct lm_progress pg;
 	struct lm_xfer_stats st;
 	char *output = NULL;
 	bool raw = false, overwrite = false;
@@ -427,7 +430,9 @@ static int lm_save(int argc, char **argv, struct command *cmd,
 	ret = lm_begin(&x, "save", argc, argv, &c, true);
 	if (ret)
 		return ret;
-	ret = lm_op_save(&x.dev, &x.t, &state, &len, &st, x.err, sizeof(x.err));
+	lm_progress_init(&pg, "save", x.fmt != LM_FMT_JSON);
+	ret = lm_op_save(&x.dev, &x.t, &state, &len, &st, &pg, x.err, sizeof(x.err));
+	lm_progress_end(&pg);
 	if (ret) {
 		ret = fail(&x, ret);
 		goto out;
@@ -460,6 +465,7 @@ static int lm_restore(int argc, char **argv, struct command *cmd,
 		"suspended, and says so.";
 	struct lm_common c = LM_COMMON_INIT;
 	_lm_free_ void *state = NULL;
+	struct lm_progress pg;
 	struct lm_xfer_stats st;
 	struct lm_held_signals held = { 0 };
 	struct lm_sf_hdr h;
@@ -517,7 +523,9 @@ static int lm_restore(int argc, char **argv, struct command *cmd,
 	 * is done, then say what the VF holds before the signal takes effect.
 	 */
 	lm_signals_hold(&held);
-	ret = lm_op_restore(&x.dev, &x.t, state, len, &st, x.err, sizeof(x.err));
+	lm_progress_init(&pg, "restore", x.fmt != LM_FMT_JSON);
+	ret = lm_op_restore(&x.dev, &x.t, state, len, &st, &pg, x.err, sizeof(x.err));
+	lm_progress_end(&pg);
 	if (lm_signals_pending(&held))
 		fprintf(stderr, "restore: interrupted: the transfer was %s first; VF %u (CNTLID 0x%x) stays suspended with %s state: %s\n",
 			ret ? "stopped by an error" : "completed", x.t.vfn, x.t.cntlid,
@@ -687,6 +695,7 @@ static int lm_copy_ranges(int argc, char **argv, struct command *cmd,
 		"for them); a change file whose ranges all belong to another "
 		"namespace is an error, not an empty copy.";
 	struct lm_changes chg = { 0 };
+	struct lm_progress pg;
 	char *changes = NULL, *format = "normal";
 	struct lm_copier copier;
 	char err[LM_ERR_LEN];
@@ -736,8 +745,11 @@ static int lm_copy_ranges(int argc, char **argv, struct command *cmd,
 				fprintf(stderr, "copy-ranges: nsid %u slba %llu nlb %llu\n",
 					chg.r[i].nsid, (unsigned long long)chg.r[i].slba,
 					(unsigned long long)chg.r[i].nlb);
+	lm_progress_init(&pg, "copy-ranges", fmt != LM_FMT_JSON);
+	copier.progress = &pg;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ret = lm_copier_copy(&copier, &chg, err, sizeof(err));
+	lm_progress_end(&pg);
 	if (lm_copier_close(&copier, ret ? NULL : err, ret ? 0 : sizeof(err)) && !ret)
 		ret = -EIO;
 	clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -151,8 +151,8 @@ static int save_intel_2022(struct lm_dev *d, const struct lm_target *t,
 }
 
 int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
-	       uint64_t *len, struct lm_xfer_stats *st, char *err,
-	       size_t errlen)
+	       uint64_t *len, struct lm_xfer_stats *st,
+	       struct lm_progress *pg, char *err, size_t errlen)
 {
 	struct lm_state_xfer x = { .cntlid = t->cntlid, .csvi = t->csvi };
 	uint64_t total = 0, off;
@@ -221,7 +221,10 @@ int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
 		goto fail;
 	}
 	buf = nb;
+	if (pg)
+		lm_progress_total(pg, total);
 	for (off = first; off < total; off += x.len) {
+		lm_progress_update(pg, off);
 		x.offset = off;
 		x.len = total - off < t->max_xfer ? total - off : t->max_xfer;
 		x.buf = buf + off;
@@ -231,6 +234,7 @@ int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
 			goto fail;
 		st->chunks++;
 	}
+	lm_progress_update(pg, total);
 	if (lm_ctrl_state_parse(buf, total, &cs, why, sizeof(why))) {
 		snprintf(err, errlen, "VF %u: the controller returned a state that does not parse: %s; nothing was saved",
 			 t->vfn, why);
@@ -257,7 +261,7 @@ fail:
 
 int lm_op_restore(struct lm_dev *d, const struct lm_target *t,
 		  const void *state, uint64_t len, struct lm_xfer_stats *st,
-		  char *err, size_t errlen)
+		  struct lm_progress *pg, char *err, size_t errlen)
 {
 	struct lm_state_xfer x = { .cntlid = t->cntlid, .csvi = t->csvi };
 	struct lm_chunker it;
@@ -291,7 +295,10 @@ int lm_op_restore(struct lm_dev *d, const struct lm_target *t,
 		snprintf(err, errlen, "a state of %" PRIu64 " bytes cannot be sent in dwords", len);
 		return -EINVAL;
 	}
+	if (pg)
+		lm_progress_total(pg, len);
 	while (lm_chunker_next(&it, &ch)) {
+		lm_progress_update(pg, ch.offset);
 		x.offset = ch.offset;
 		x.len = ch.len;
 		x.buf = (uint8_t *)state + ch.offset;

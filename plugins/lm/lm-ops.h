@@ -13,6 +13,7 @@
 
 #include "lm-dev.h"
 #include "lm-discover.h"
+#include "lm-progress.h"
 
 struct lm_xfer_stats {
 	uint64_t bytes;
@@ -27,12 +28,13 @@ int lm_op_resume(struct lm_dev *d, const struct lm_target *t, char *err,
 		 size_t errlen);
 
 /* On success *state is malloc'ed, *len bytes. */
+/* pg: where to show progress, or NULL. */
 int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
-	       uint64_t *len, struct lm_xfer_stats *st, char *err,
-	       size_t errlen);
+	       uint64_t *len, struct lm_xfer_stats *st,
+	       struct lm_progress *pg, char *err, size_t errlen);
 int lm_op_restore(struct lm_dev *d, const struct lm_target *t,
 		  const void *state, uint64_t len, struct lm_xfer_stats *st,
-		  char *err, size_t errlen);
+		  struct lm_progress *pg, char *err, size_t errlen);
 
 /*
  * Whether the target is suspended, as Get Controller State tells it
