@@ -195,6 +195,20 @@ static const char *skip_blank(const char *s)
 	return s;
 }
 
+/* A number that blanks follow (a text line's NSID, SLBA): past both. */
+static int word(const char **p, const char *name, uint64_t max, uint64_t *v,
+		unsigned long lineno, char *err, size_t errlen)
+{
+	int r = number(p, name, max, v, lineno, err, errlen);
+
+	if (r)
+		return r;
+	if (!blank(**p))
+		return 1;
+	*p = skip_blank(*p);
+	return 0;
+}
+
 /* Match literal lit at *p and move past it. */
 static bool lit(const char **p, const char *lit)
 {
@@ -241,21 +255,15 @@ static int parse_line(const char *s, unsigned long lineno, bool *all,
 		}
 		return *skip_blank(p) ? 1 : 0;
 	}
-	r = number(&p, "NSID", UINT32_MAX, nsid, lineno, err, errlen);
+	r = word(&p, "NSID", UINT32_MAX, nsid, lineno, err, errlen);
 	if (r)
 		return r;
-	if (!blank(*p))
-		return 1;
-	p = skip_blank(p);
 	if (lit(&p, "all")) {
 		*all = true;
 	} else {
-		r = number(&p, "SLBA", UINT64_MAX, slba, lineno, err, errlen);
+		r = word(&p, "SLBA", UINT64_MAX, slba, lineno, err, errlen);
 		if (r)
 			return r;
-		if (!blank(*p))
-			return 1;
-		p = skip_blank(p);
 		r = number(&p, "NLB", UINT64_MAX, nlb, lineno, err, errlen);
 		if (r)
 			return r;
