@@ -643,9 +643,12 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 		o.out = stdout;
 	} else {
 		/* Opened only now, with everything checked; never through a link. */
+		bool existed = !access(output, F_OK);
+
 		fd = open(output, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
-			  (overwrite ? O_TRUNC : O_EXCL), 0644);
-		created = fd >= 0;
+			  (overwrite ? 0 : O_EXCL), 0644);
+		o.truncate_late = overwrite;
+		created = fd >= 0 && !existed;
 		o.out = fd < 0 ? NULL : fdopen(fd, "w");
 		if (!o.out) {
 			snprintf(x.err, sizeof(x.err), "cannot create %s: %s", output, strerror(errno));

@@ -125,6 +125,11 @@ int lm_track_run(struct lm_dev *d, const struct lm_target *t,
 		snprintf(err, errlen, "cannot start logging for VF %u: %s", t->vfn, why);
 		goto out_delete;
 	}
+	if (o->truncate_late && ftruncate(fileno(o->out), 0) && errno != EINVAL) {
+		snprintf(err, errlen, "cannot empty the change file: %s", strerror(errno));
+		ret = -errno;
+		goto out_delete;
+	}
 	lm_chg_write_header(o->out, o->fmt);
 
 	for (;;) {

@@ -22,6 +22,11 @@ struct lm_track_opts {
 	unsigned int interval_ms;	/* how often to look for new entries */
 	enum lm_chg_fmt fmt;
 	FILE *out;
+	/*
+	 * out replaces an existing file: emptied only once logging has
+	 * started, so a track that fails before keeps the old file whole.
+	 */
+	bool truncate_late;
 	struct lm_copier *copier;	/* NULL: no copy */
 };
 
