@@ -41,21 +41,21 @@ static enum lm_cdq_end esa_end(uint8_t esa)
 	}
 }
 
-static int apply(const struct lm_cdq_entry *e, struct lm_changes *chg)
+static int apply(const struct lm_cdq_entry *e, struct lm_chg *chg)
 {
 	switch (e->lbacir) {
 	case LM_LBACIR_RANGE:
-		return lm_changes_add(chg, e->nsid, e->slba,
+		return lm_chg_add(chg, e->nsid, e->slba,
 				      (uint64_t)e->nlb0 + 1);
 	case LM_LBACIR_NONE:
 		return 0;
 	default:
 		/* "All changed", or a value we do not know: assume the worst. */
-		return lm_changes_add_all(chg, e->nsid);
+		return lm_chg_add_all(chg, e->nsid);
 	}
 }
 
-int lm_cdq_drain(struct lm_cdq *q, struct lm_changes *chg)
+int lm_cdq_drain(struct lm_cdq *q, struct lm_chg *chg)
 {
 	const uint8_t *raw;
 	struct lm_cdq_entry e;

@@ -64,7 +64,7 @@ void lm_cdq_init(struct lm_cdq *q, const void *mem, uint32_t entries);
  * Consume every new entry, adding its change to chg. Stops after a final
  * entry. Returns the number of entries consumed or -ENOMEM.
  */
-int lm_cdq_drain(struct lm_cdq *q, struct lm_changes *chg);
+int lm_cdq_drain(struct lm_cdq *q, struct lm_chg *chg);
 
 /* Whether the changes seen so far are incomplete: a full copy is needed. */
 static inline bool lm_cdq_lost(const struct lm_cdq *q)

@@ -39,7 +39,7 @@ static void put_rec(FILE *f, uint32_t nsid, uint32_t flags, uint64_t slba,
 	fwrite(r, 1, sizeof(r), f);
 }
 
-int lm_chg_write(FILE *f, enum lm_chg_fmt fmt, const struct lm_changes *c)
+int lm_chg_write(FILE *f, enum lm_chg_fmt fmt, const struct lm_chg *c)
 {
 	size_t i;
 
@@ -103,7 +103,7 @@ static const char *bad_range(uint32_t nsid, uint64_t slba, uint64_t nlb)
 	return NULL;
 }
 
-static int read_binary(FILE *f, struct lm_changes *c, char *err, size_t errlen)
+static int read_binary(FILE *f, struct lm_chg *c, char *err, size_t errlen)
 {
 	uint8_t r[REC_LEN];
 	size_t n;
@@ -134,9 +134,9 @@ static int read_binary(FILE *f, struct lm_changes *c, char *err, size_t errlen)
 			return -EINVAL;
 		}
 		if (flags & REC_ALL)
-			ret = lm_changes_add_all(c, nsid);
+			ret = lm_chg_add_all(c, nsid);
 		else
-			ret = lm_changes_add(c, nsid, slba, nlb);
+			ret = lm_chg_add(c, nsid, slba, nlb);
 	}
 	if (!ret && ferror(f)) {
 		snprintf(err, errlen, "read error after binary record %lu", rec);
@@ -292,7 +292,7 @@ static long get_line(FILE *f, char *line)
 	return n;
 }
 
-int lm_chg_read(FILE *f, struct lm_changes *c, char *err, size_t errlen)
+int lm_chg_read(FILE *f, struct lm_chg *c, char *err, size_t errlen)
 {
 	char line[LINE_MAX_LEN + 1], magic[8] = "", q[80];
 	unsigned long lineno = 0;
@@ -342,9 +342,9 @@ int lm_chg_read(FILE *f, struct lm_changes *c, char *err, size_t errlen)
 			return -EINVAL;
 		}
 		if (all)
-			ret = lm_changes_add_all(c, nsid);
+			ret = lm_chg_add_all(c, nsid);
 		else
-			ret = lm_changes_add(c, nsid, slba, nlb);
+			ret = lm_chg_add(c, nsid, slba, nlb);
 	}
 	if (ret) {
 		snprintf(err, errlen, "out of memory");

@@ -25,8 +25,8 @@ enum lm_chg_fmt {
 int lm_chg_fmt_parse(const char *s);
 void lm_chg_write_header(FILE *f, enum lm_chg_fmt fmt);
 /* Write a coalesced set. Returns 0 or -EIO. */
-int lm_chg_write(FILE *f, enum lm_chg_fmt fmt, const struct lm_changes *c);
+int lm_chg_write(FILE *f, enum lm_chg_fmt fmt, const struct lm_chg *c);
 /* Read a whole change file (any format), adding to c. */
-int lm_chg_read(FILE *f, struct lm_changes *c, char *err, size_t errlen);
+int lm_chg_read(FILE *f, struct lm_chg *c, char *err, size_t errlen);
 
 #endif /* LM_CHANGES_IO_H */

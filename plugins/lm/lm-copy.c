@@ -185,7 +185,7 @@ static int add_extent(struct pool *p, size_t *cap, uint64_t off, uint64_t len)
 	return 0;
 }
 
-int lm_copier_copy(struct lm_copier *c, const struct lm_changes *chg,
+int lm_copier_copy(struct lm_copier *c, const struct lm_chg *chg,
 		   char *err, size_t errlen)
 {
 	struct pool p = { .c = c, .lock = PTHREAD_MUTEX_INITIALIZER };

@@ -31,7 +31,7 @@ struct lm_copier {
 int lm_copier_open(struct lm_copier *c, const char *src, const char *dst,
 		   char *err, size_t errlen);
 /* Copy every range of a coalesced set; "all LBAs" namespaces whole. */
-int lm_copier_copy(struct lm_copier *c, const struct lm_changes *chg,
+int lm_copier_copy(struct lm_copier *c, const struct lm_chg *chg,
 		   char *err, size_t errlen);
 /* fsync the destination and close both. */
 int lm_copier_close(struct lm_copier *c, char *err, size_t errlen);

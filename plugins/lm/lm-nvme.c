@@ -697,7 +697,7 @@ static int lm_copy_ranges(int argc, char **argv, struct command *cmd,
 		"SRC and DST must be two different namespaces (or files standing in "
 		"for them); a change file whose ranges all belong to another "
 		"namespace is an error, not an empty copy.";
-	struct lm_changes chg = { 0 };
+	struct lm_chg chg = { 0 };
 	struct lm_progress pg;
 	char *changes = NULL, *format = "normal";
 	struct lm_copier copier;
@@ -736,7 +736,7 @@ static int lm_copy_ranges(int argc, char **argv, struct command *cmd,
 		ret = lm_err("copy-ranges", ret, "%s: %s", changes, err);
 		goto out;
 	}
-	lm_changes_coalesce(&chg);
+	lm_chg_coalesce(&chg);
 	ret = lm_copier_open(&copier, argv[optind], argv[optind + 1], err, sizeof(err));
 	if (ret) {
 		ret = lm_err("copy-ranges", ret, "%s", err);
@@ -769,7 +769,7 @@ static int lm_copy_ranges(int argc, char **argv, struct command *cmd,
 	lm_print_copy(stdout, fmt, argv[optind], argv[optind + 1], &copier,
 		      (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 out:
-	lm_changes_free(&chg);
+	lm_chg_free(&chg);
 	return ret;
 }
 

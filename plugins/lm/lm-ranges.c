@@ -21,7 +21,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-int lm_changes_add(struct lm_changes *c, uint32_t nsid, uint64_t slba,
+int lm_chg_add(struct lm_chg *c, uint32_t nsid, uint64_t slba,
 		   uint64_t nlb)
 {
 	if (!nlb)
@@ -40,7 +40,7 @@ int lm_changes_add(struct lm_changes *c, uint32_t nsid, uint64_t slba,
 	return 0;
 }
 
-bool lm_changes_is_all(const struct lm_changes *c, uint32_t nsid)
+bool lm_chg_is_all(const struct lm_chg *c, uint32_t nsid)
 {
 	size_t i;
 
@@ -50,9 +50,9 @@ bool lm_changes_is_all(const struct lm_changes *c, uint32_t nsid)
 	return false;
 }
 
-int lm_changes_add_all(struct lm_changes *c, uint32_t nsid)
+int lm_chg_add_all(struct lm_chg *c, uint32_t nsid)
 {
-	if (lm_changes_is_all(c, nsid))
+	if (lm_chg_is_all(c, nsid))
 		return 0;
 	if (grow((void **)&c->all, &c->capall, c->nall + 1, sizeof(*c->all)))
 		return -ENOMEM;
@@ -71,7 +71,7 @@ static int range_cmp(const void *a, const void *b)
 	return 0;
 }
 
-void lm_changes_coalesce(struct lm_changes *c)
+void lm_chg_coalesce(struct lm_chg *c)
 {
 	struct lm_range *out;
 	size_t i, n = 0;
@@ -82,7 +82,7 @@ void lm_changes_coalesce(struct lm_changes *c)
 		qsort(c->r, c->n, sizeof(*c->r), range_cmp);
 	for (i = 0; i < c->n; i++) {
 		/* A whole-namespace change makes its single ranges moot. */
-		if (lm_changes_is_all(c, c->r[i].nsid))
+		if (lm_chg_is_all(c, c->r[i].nsid))
 			continue;
 		out = n ? &c->r[n - 1] : NULL;
 		if (out && out->nsid == c->r[i].nsid &&
@@ -97,7 +97,7 @@ void lm_changes_coalesce(struct lm_changes *c)
 	c->n = n;
 }
 
-uint64_t lm_changes_blocks(const struct lm_changes *c)
+uint64_t lm_chg_blocks(const struct lm_chg *c)
 {
 	uint64_t sum = 0;
 	size_t i;
@@ -107,15 +107,15 @@ uint64_t lm_changes_blocks(const struct lm_changes *c)
 	return sum;
 }
 
-void lm_changes_clear(struct lm_changes *c)
+void lm_chg_clear(struct lm_chg *c)
 {
 	c->n = 0;
 	c->nall = 0;
 }
 
-void lm_changes_free(struct lm_changes *c)
+void lm_chg_free(struct lm_chg *c)
 {
 	free(c->r);
 	free(c->all);
-	*c = (struct lm_changes){ 0 };
+	*c = (struct lm_chg){ 0 };
 }

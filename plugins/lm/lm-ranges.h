@@ -16,7 +16,7 @@ struct lm_range {
 	uint64_t nlb;		/* number of blocks, not 0's-based */
 };
 
-struct lm_changes {
+struct lm_chg {
 	struct lm_range *r;
 	size_t n;
 	size_t cap;
@@ -25,16 +25,16 @@ struct lm_changes {
 	size_t capall;
 };
 
-int lm_changes_add(struct lm_changes *c, uint32_t nsid, uint64_t slba,
+int lm_chg_add(struct lm_chg *c, uint32_t nsid, uint64_t slba,
 		   uint64_t nlb);
-int lm_changes_add_all(struct lm_changes *c, uint32_t nsid);
-bool lm_changes_is_all(const struct lm_changes *c, uint32_t nsid);
+int lm_chg_add_all(struct lm_chg *c, uint32_t nsid);
+bool lm_chg_is_all(const struct lm_chg *c, uint32_t nsid);
 
 /* Sort by namespace and LBA, merge overlaps and neighbours. */
-void lm_changes_coalesce(struct lm_changes *c);
+void lm_chg_coalesce(struct lm_chg *c);
 
-uint64_t lm_changes_blocks(const struct lm_changes *c);
-void lm_changes_clear(struct lm_changes *c);
-void lm_changes_free(struct lm_changes *c);
+uint64_t lm_chg_blocks(const struct lm_chg *c);
+void lm_chg_clear(struct lm_chg *c);
+void lm_chg_free(struct lm_chg *c);
 
 #endif /* LM_RANGES_H */

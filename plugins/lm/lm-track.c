@@ -59,14 +59,14 @@ static bool is_invalid_cdq(int ret)
 }
 
 /* Emit, copy and count one drained batch. */
-static int flush_batch(const struct lm_track_opts *o, struct lm_changes *chg,
+static int flush_batch(const struct lm_track_opts *o, struct lm_chg *chg,
 		       struct lm_track_result *r, char *err, size_t errlen)
 {
 	int ret;
 
 	if (!chg->n && !chg->nall)
 		return 0;
-	lm_changes_coalesce(chg);
+	lm_chg_coalesce(chg);
 	if (lm_chg_write(o->out, o->fmt, chg)) {
 		snprintf(err, errlen, "cannot write the changes: %s", strerror(errno));
 		return -EIO;
@@ -77,8 +77,8 @@ static int flush_batch(const struct lm_track_opts *o, struct lm_changes *chg,
 			return ret;
 	}
 	r->ranges += chg->n + chg->nall;
-	r->blocks += lm_changes_blocks(chg);
-	lm_changes_clear(chg);
+	r->blocks += lm_chg_blocks(chg);
+	lm_chg_clear(chg);
 	return 0;
 }
 
@@ -87,7 +87,7 @@ int lm_track_run(struct lm_dev *d, const struct lm_target *t,
 		 char *err, size_t errlen)
 {
 	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term;
-	struct lm_changes chg = { 0 };
+	struct lm_chg chg = { 0 };
 	uint32_t cdqid = 0, idle = 0;
 	bool queue_gone = false, stop_sent = false;
 	uint64_t give_up = 0;
@@ -226,7 +226,7 @@ out_delete:
 	sigaction(SIGTERM, &old_term, NULL);
 out_unmap:
 	lm_cdq_mem_free(&mem);
-	lm_changes_free(&chg);
+	lm_chg_free(&chg);
 	return ret;
 }
 

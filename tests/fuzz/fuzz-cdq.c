@@ -13,7 +13,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct lm_changes c = { 0 };
+	struct lm_chg c = { 0 };
 	struct lm_cdq q;
 	uint32_t entries;
 	unsigned int passes, i;
@@ -48,9 +48,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(q.consumed == total);
 	FUZZ_ASSERT(lm_cdq_end_name(q.end) != NULL);
 	(void)lm_cdq_lost(&q);
-	lm_changes_coalesce(&c);
+	lm_chg_coalesce(&c);
 	fuzz_check_coalesced(&c);
-	lm_changes_free(&c);
+	lm_chg_free(&c);
 	free(mem);
 	return 0;
 }

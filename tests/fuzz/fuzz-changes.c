@@ -11,9 +11,9 @@
 #include "lm-changes-io.h"
 #include "lm-ranges.h"
 
-static void round_trip(const struct lm_changes *in, enum lm_chg_fmt fmt)
+static void round_trip(const struct lm_chg *in, enum lm_chg_fmt fmt)
 {
-	struct lm_changes out = { 0 };
+	struct lm_chg out = { 0 };
 	char *buf = NULL, err[256] = "";
 	size_t len = 0, i;
 	FILE *f;
@@ -37,7 +37,7 @@ static void round_trip(const struct lm_changes *in, enum lm_chg_fmt fmt)
 	}
 	fclose(f);
 	free(buf);
-	lm_changes_coalesce(&out);
+	lm_chg_coalesce(&out);
 	FUZZ_ASSERT(out.n == in->n && out.nall == in->nall);
 	/* Field by field: struct lm_range has padding memcmp would compare. */
 	for (i = 0; i < in->n; i++)
@@ -45,13 +45,13 @@ static void round_trip(const struct lm_changes *in, enum lm_chg_fmt fmt)
 			    out.r[i].slba == in->r[i].slba &&
 			    out.r[i].nlb == in->r[i].nlb);
 	for (i = 0; i < in->nall; i++)
-		FUZZ_ASSERT(lm_changes_is_all(&out, in->all[i]));
-	lm_changes_free(&out);
+		FUZZ_ASSERT(lm_chg_is_all(&out, in->all[i]));
+	lm_chg_free(&out);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct lm_changes c = { 0 };
+	struct lm_chg c = { 0 };
 	char err[256] = "";
 	FILE *f;
 	int ret;
@@ -67,15 +67,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check_msg(err);
 		FUZZ_ASSERT(strstr(err, "line ") || strstr(err, "record") ||
 			    strstr(err, "binary change file"));
-		lm_changes_free(&c);
+		lm_chg_free(&c);
 		return 0;
 	}
-	lm_changes_coalesce(&c);
+	lm_chg_coalesce(&c);
 	fuzz_check_coalesced(&c);
-	(void)lm_changes_blocks(&c);
+	(void)lm_chg_blocks(&c);
 	round_trip(&c, LM_CHG_TEXT);
 	round_trip(&c, LM_CHG_JSONL);
 	round_trip(&c, LM_CHG_BINARY);
-	lm_changes_free(&c);
+	lm_chg_free(&c);
 	return 0;
 }

@@ -46,7 +46,7 @@ static inline void fuzz_check_msg(const char *msg)
 }
 
 /* Coalesced: sorted, no empty range, none wrapping, none overlapping or touching. */
-static inline void fuzz_check_coalesced(const struct lm_changes *c)
+static inline void fuzz_check_coalesced(const struct lm_chg *c)
 {
 	const struct lm_range *r;
 	size_t i;
@@ -55,7 +55,7 @@ static inline void fuzz_check_coalesced(const struct lm_changes *c)
 		r = &c->r[i];
 		FUZZ_ASSERT(r->nlb);
 		FUZZ_ASSERT(r->slba + r->nlb > r->slba);
-		FUZZ_ASSERT(!lm_changes_is_all(c, r->nsid));
+		FUZZ_ASSERT(!lm_chg_is_all(c, r->nsid));
 		if (i && r[-1].nsid == r->nsid)
 			FUZZ_ASSERT(r[-1].slba + r[-1].nlb < r->slba);
 		else if (i)

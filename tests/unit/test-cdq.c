@@ -32,15 +32,15 @@ static void post(struct dev *d, uint32_t nsid, uint64_t slba, uint32_t nlb,
 	}
 }
 
-static void setup(struct lm_cdq *c, struct dev *d, struct lm_changes *chg)
+static void setup(struct lm_cdq *c, struct dev *d, struct lm_chg *chg)
 {
 	memset(q, 0, sizeof(q));
 	*d = (struct dev){ .phase = 1 };
-	*chg = (struct lm_changes){ 0 };
+	*chg = (struct lm_chg){ 0 };
 	lm_cdq_init(c, q, ENTRIES);
 }
 
-static void check_range(const struct lm_changes *c, size_t i, uint32_t nsid,
+static void check_range(const struct lm_chg *c, size_t i, uint32_t nsid,
 			uint64_t slba, uint64_t nlb)
 {
 	CHECK(i < c->n);
@@ -71,7 +71,7 @@ static void test_entry_decode(void)
 
 static void test_phase_stops_reader(void)
 {
-	struct lm_changes chg;
+	struct lm_chg chg;
 	struct lm_cdq c;
 	struct dev d;
 
@@ -84,16 +84,16 @@ static void test_phase_stops_reader(void)
 	CHECK_EQ(c.head, 2);
 	CHECK_EQ(lm_cdq_drain(&c, &chg), 0);
 	CHECK_EQ(c.end, LM_CDQ_RUNNING);
-	lm_changes_coalesce(&chg);
+	lm_chg_coalesce(&chg);
 	CHECK_EQ(chg.n, 2);
 	check_range(&chg, 0, 1, 0, 8);
 	check_range(&chg, 1, 1, 100, 1);
-	lm_changes_free(&chg);
+	lm_chg_free(&chg);
 }
 
 static void test_wrap(void)
 {
-	struct lm_changes chg;
+	struct lm_chg chg;
 	struct lm_cdq c;
 	struct dev d;
 	int i, total = 0;
@@ -109,15 +109,15 @@ static void test_wrap(void)
 	CHECK_EQ(total, 20);
 	CHECK_EQ(c.head, 20 % ENTRIES);
 	CHECK_EQ(c.phase, 1);	/* 20 entries: two wraps, phase back to 1 */
-	lm_changes_coalesce(&chg);
+	lm_chg_coalesce(&chg);
 	CHECK_EQ(chg.n, 20);
 	check_range(&chg, 19, 1, 19 * 16, 4);
-	lm_changes_free(&chg);
+	lm_chg_free(&chg);
 }
 
 static void test_end_stopped_and_suspended(void)
 {
-	struct lm_changes chg;
+	struct lm_chg chg;
 	struct lm_cdq c;
 	struct dev d;
 
@@ -129,19 +129,19 @@ static void test_end_stopped_and_suspended(void)
 	CHECK_EQ(c.end, LM_CDQ_END_STOPPED);
 	CHECK(!lm_cdq_lost(&c));
 	CHECK_EQ(chg.n, 0);
-	lm_changes_free(&chg);
+	lm_chg_free(&chg);
 
 	setup(&c, &d, &chg);
 	post(&d, 2, 10, 2, LM_ESA_SUSPENDED, LM_LBACIR_RANGE);
 	CHECK_EQ(lm_cdq_drain(&c, &chg), 1);
 	CHECK_EQ(c.end, LM_CDQ_END_SUSPENDED);
 	check_range(&chg, 0, 2, 10, 2);
-	lm_changes_free(&chg);
+	lm_chg_free(&chg);
 }
 
 static void test_queue_full(void)
 {
-	struct lm_changes chg;
+	struct lm_chg chg;
 	struct lm_cdq c;
 	struct dev d;
 	int i;
@@ -154,19 +154,19 @@ static void test_queue_full(void)
 	CHECK_EQ(c.end, LM_CDQ_END_FULL);
 	CHECK(lm_cdq_lost(&c));
 	CHECK_CONTAINS(lm_cdq_end_name(c.end), "full copy is required");
-	lm_changes_free(&chg);
+	lm_chg_free(&chg);
 
 	/* An ESA this build does not know is treated as lost changes. */
 	setup(&c, &d, &chg);
 	post(&d, 1, 0, 1, 5, LM_LBACIR_NONE);
 	lm_cdq_drain(&c, &chg);
 	CHECK(lm_cdq_lost(&c));
-	lm_changes_free(&chg);
+	lm_chg_free(&chg);
 }
 
 static void test_all_lbas_changed(void)
 {
-	struct lm_changes chg;
+	struct lm_chg chg;
 	struct lm_cdq c;
 	struct dev d;
 
@@ -177,47 +177,47 @@ static void test_all_lbas_changed(void)
 	post(&d, 1, 64, 8, 0, LM_LBACIR_RANGE);
 	post(&d, 3, 0, 1, 0, 3);	/* reserved LBACIR: assume all */
 	CHECK_EQ(lm_cdq_drain(&c, &chg), 5);
-	CHECK(lm_changes_is_all(&chg, 1));
-	CHECK(!lm_changes_is_all(&chg, 2));
-	CHECK(lm_changes_is_all(&chg, 3));
-	lm_changes_coalesce(&chg);
+	CHECK(lm_chg_is_all(&chg, 1));
+	CHECK(!lm_chg_is_all(&chg, 2));
+	CHECK(lm_chg_is_all(&chg, 3));
+	lm_chg_coalesce(&chg);
 	/* Namespace 1's single ranges are subsumed; namespace 2 keeps its. */
 	CHECK_EQ(chg.n, 1);
 	check_range(&chg, 0, 2, 0, 8);
-	lm_changes_free(&chg);
+	lm_chg_free(&chg);
 }
 
 static void test_coalesce(void)
 {
-	struct lm_changes chg = { 0 };
+	struct lm_chg chg = { 0 };
 
-	lm_changes_add(&chg, 1, 100, 10);	/* 100..109 */
-	lm_changes_add(&chg, 1, 100, 10);	/* duplicate */
-	lm_changes_add(&chg, 1, 105, 10);	/* overlap: 100..114 */
-	lm_changes_add(&chg, 1, 115, 5);	/* adjacent: 100..119 */
-	lm_changes_add(&chg, 1, 121, 1);	/* gap of one: separate */
-	lm_changes_add(&chg, 1, 0, 1);
-	lm_changes_add(&chg, 2, 110, 10);	/* other namespace: separate */
-	lm_changes_add(&chg, 1, 102, 2);	/* contained */
-	lm_changes_add(&chg, 1, 50, 0);		/* empty: ignored */
-	lm_changes_coalesce(&chg);
+	lm_chg_add(&chg, 1, 100, 10);	/* 100..109 */
+	lm_chg_add(&chg, 1, 100, 10);	/* duplicate */
+	lm_chg_add(&chg, 1, 105, 10);	/* overlap: 100..114 */
+	lm_chg_add(&chg, 1, 115, 5);	/* adjacent: 100..119 */
+	lm_chg_add(&chg, 1, 121, 1);	/* gap of one: separate */
+	lm_chg_add(&chg, 1, 0, 1);
+	lm_chg_add(&chg, 2, 110, 10);	/* other namespace: separate */
+	lm_chg_add(&chg, 1, 102, 2);	/* contained */
+	lm_chg_add(&chg, 1, 50, 0);		/* empty: ignored */
+	lm_chg_coalesce(&chg);
 	CHECK_EQ(chg.n, 4);
 	check_range(&chg, 0, 1, 0, 1);
 	check_range(&chg, 1, 1, 100, 20);
 	check_range(&chg, 2, 1, 121, 1);
 	check_range(&chg, 3, 2, 110, 10);
-	CHECK_EQ(lm_changes_blocks(&chg), 32);
+	CHECK_EQ(lm_chg_blocks(&chg), 32);
 
 	/* Coalescing again is a no-op; clearing empties. */
-	lm_changes_coalesce(&chg);
+	lm_chg_coalesce(&chg);
 	CHECK_EQ(chg.n, 4);
-	lm_changes_clear(&chg);
+	lm_chg_clear(&chg);
 	CHECK_EQ(chg.n, 0);
 
 	/* A range at the very end of the LBA space does not wrap. */
-	lm_changes_add(&chg, 1, UINT64_MAX - 1, 8);
+	lm_chg_add(&chg, 1, UINT64_MAX - 1, 8);
 	CHECK_EQ(chg.r[0].nlb, 1);
-	lm_changes_free(&chg);
+	lm_chg_free(&chg);
 }
 
 int main(void)

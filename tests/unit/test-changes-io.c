@@ -6,19 +6,19 @@
 #include "unit.h"
 #include "lm-changes-io.h"
 
-static void fill(struct lm_changes *c)
+static void fill(struct lm_chg *c)
 {
-	*c = (struct lm_changes){ 0 };
-	lm_changes_add(c, 1, 100, 8);
-	lm_changes_add(c, 1, 5000, 1);
-	lm_changes_add(c, 2, 0x123456789ull, 65536);
-	lm_changes_add_all(c, 3);
-	lm_changes_coalesce(c);
+	*c = (struct lm_chg){ 0 };
+	lm_chg_add(c, 1, 100, 8);
+	lm_chg_add(c, 1, 5000, 1);
+	lm_chg_add(c, 2, 0x123456789ull, 65536);
+	lm_chg_add_all(c, 3);
+	lm_chg_coalesce(c);
 }
 
 static void round_trip(enum lm_chg_fmt fmt)
 {
-	struct lm_changes in, out = { 0 };
+	struct lm_chg in, out = { 0 };
 	char err[128];
 	size_t i;
 	FILE *f = tmpfile();
@@ -28,18 +28,18 @@ static void round_trip(enum lm_chg_fmt fmt)
 	CHECK_EQ(lm_chg_write(f, fmt, &in), 0);
 	rewind(f);
 	CHECK_EQ(lm_chg_read(f, &out, err, sizeof(err)), 0);
-	lm_changes_coalesce(&out);
+	lm_chg_coalesce(&out);
 	CHECK_EQ(out.n, in.n);
 	CHECK_EQ(out.nall, 1);
-	CHECK(lm_changes_is_all(&out, 3));
+	CHECK(lm_chg_is_all(&out, 3));
 	for (i = 0; i < in.n && i < out.n; i++) {
 		CHECK_EQ(out.r[i].nsid, in.r[i].nsid);
 		CHECK_EQ(out.r[i].slba, in.r[i].slba);
 		CHECK_EQ(out.r[i].nlb, in.r[i].nlb);
 	}
 	fclose(f);
-	lm_changes_free(&in);
-	lm_changes_free(&out);
+	lm_chg_free(&in);
+	lm_chg_free(&out);
 }
 
 static void test_text(void)
@@ -57,7 +57,7 @@ static void test_binary(void)
 	round_trip(LM_CHG_BINARY);
 }
 
-static int read_mem(const void *buf, size_t len, struct lm_changes *c,
+static int read_mem(const void *buf, size_t len, struct lm_chg *c,
 		    char *err, size_t errlen)
 {
 	FILE *f = tmpfile();
@@ -72,7 +72,7 @@ static int read_mem(const void *buf, size_t len, struct lm_changes *c,
 
 static void reject_mem(const void *buf, size_t len, const char *why)
 {
-	struct lm_changes c = { 0 };
+	struct lm_chg c = { 0 };
 	char err[160] = "";
 	size_t i;
 
@@ -81,7 +81,7 @@ static void reject_mem(const void *buf, size_t len, const char *why)
 	/* Whatever the input, the message is printable text. */
 	for (i = 0; err[i]; i++)
 		CHECK(err[i] >= 0x20 && err[i] < 0x7f);
-	lm_changes_free(&c);
+	lm_chg_free(&c);
 }
 
 static void reject(const char *text, const char *why)
@@ -91,7 +91,7 @@ static void reject(const char *text, const char *why)
 
 static void accept(const char *text, size_t n, size_t nall)
 {
-	struct lm_changes c = { 0 };
+	struct lm_chg c = { 0 };
 	char err[160] = "";
 
 	CHECK_EQ(read_mem(text, strlen(text), &c, err, sizeof(err)), 0);
@@ -99,7 +99,7 @@ static void accept(const char *text, size_t n, size_t nall)
 		fprintf(stderr, "unexpected error: %s\n", err);
 	CHECK_EQ(c.n, n);
 	CHECK_EQ(c.nall, nall);
-	lm_changes_free(&c);
+	lm_chg_free(&c);
 }
 
 static void rec(uint8_t *r, uint32_t nsid, uint32_t flags, uint64_t slba,

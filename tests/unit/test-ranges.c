@@ -7,55 +7,55 @@
 /* A full copy coalesces a set that never had a range: no qsort(NULL, 0). */
 static void test_coalesce_empty(void)
 {
-	struct lm_changes c = { 0 };
+	struct lm_chg c = { 0 };
 
-	lm_changes_coalesce(&c);
+	lm_chg_coalesce(&c);
 	CHECK_EQ(c.n, 0);
-	CHECK_EQ(lm_changes_blocks(&c), 0);
-	lm_changes_add_all(&c, 1);
-	lm_changes_coalesce(&c);
+	CHECK_EQ(lm_chg_blocks(&c), 0);
+	lm_chg_add_all(&c, 1);
+	lm_chg_coalesce(&c);
 	CHECK_EQ(c.n, 0);
-	CHECK(lm_changes_is_all(&c, 1));
-	lm_changes_free(&c);
+	CHECK(lm_chg_is_all(&c, 1));
+	lm_chg_free(&c);
 }
 
 static void test_coalesce_merge(void)
 {
-	struct lm_changes c = { 0 };
+	struct lm_chg c = { 0 };
 
-	lm_changes_add(&c, 2, 10, 5);
-	lm_changes_add(&c, 1, 100, 8);
-	lm_changes_add(&c, 1, 108, 2);
-	lm_changes_add(&c, 1, 50, 60);
-	lm_changes_add(&c, 2, 20, 1);
-	lm_changes_add(&c, 3, 7, 1);
-	lm_changes_add_all(&c, 3);
-	lm_changes_coalesce(&c);
+	lm_chg_add(&c, 2, 10, 5);
+	lm_chg_add(&c, 1, 100, 8);
+	lm_chg_add(&c, 1, 108, 2);
+	lm_chg_add(&c, 1, 50, 60);
+	lm_chg_add(&c, 2, 20, 1);
+	lm_chg_add(&c, 3, 7, 1);
+	lm_chg_add_all(&c, 3);
+	lm_chg_coalesce(&c);
 	CHECK_EQ(c.n, 3);
 	CHECK_EQ(c.r[0].nsid, 1);
 	CHECK_EQ(c.r[0].slba, 50);
 	CHECK_EQ(c.r[0].nlb, 60);
 	CHECK_EQ(c.r[1].slba, 10);
 	CHECK_EQ(c.r[2].slba, 20);
-	CHECK_EQ(lm_changes_blocks(&c), 66);
-	lm_changes_free(&c);
+	CHECK_EQ(lm_chg_blocks(&c), 66);
+	lm_chg_free(&c);
 }
 
 /* A range running past LBA 2^64 - 1 ends there; one starting there is none. */
 static void test_add_at_end(void)
 {
-	struct lm_changes c = { 0 };
+	struct lm_chg c = { 0 };
 
-	lm_changes_add(&c, 1, UINT64_MAX, 1);
-	lm_changes_add(&c, 1, UINT64_MAX, 0xffffffffull + 1);
+	lm_chg_add(&c, 1, UINT64_MAX, 1);
+	lm_chg_add(&c, 1, UINT64_MAX, 0xffffffffull + 1);
 	CHECK_EQ(c.n, 0);
-	lm_changes_add(&c, 1, UINT64_MAX - 1, 5);
+	lm_chg_add(&c, 1, UINT64_MAX - 1, 5);
 	CHECK_EQ(c.n, 1);
 	CHECK_EQ(c.r[0].nlb, 1);
-	lm_changes_coalesce(&c);
+	lm_chg_coalesce(&c);
 	CHECK_EQ(c.n, 1);
 	CHECK_EQ(c.r[0].slba + c.r[0].nlb, UINT64_MAX);
-	lm_changes_free(&c);
+	lm_chg_free(&c);
 }
 
 /*
@@ -65,7 +65,7 @@ static void test_add_at_end(void)
 static void test_cdq_entry_at_end(void)
 {
 	static uint8_t q[2 * LM_CDQ_ENTRY_LEN];
-	struct lm_changes c = { 0 };
+	struct lm_chg c = { 0 };
 	struct lm_cdq cdq;
 	size_t i;
 
@@ -74,11 +74,11 @@ static void test_cdq_entry_at_end(void)
 	q[31] = 0x01;				/* phase 1, a range */
 	lm_cdq_init(&cdq, q, 2);
 	CHECK_EQ(lm_cdq_drain(&cdq, &c), 1);
-	lm_changes_coalesce(&c);
+	lm_chg_coalesce(&c);
 	for (i = 0; i < c.n; i++)
 		CHECK(c.r[i].nlb != 0);
 	CHECK_EQ(c.n, 0);
-	lm_changes_free(&c);
+	lm_chg_free(&c);
 }
 
 int main(void)
