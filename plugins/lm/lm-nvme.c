@@ -855,13 +855,13 @@ static int lm_state_show(int argc, char **argv, struct command *cmd,
 
 struct lm_ll_common {
 	bool verbose;
-	unsigned int timeout;
+	char *timeout;		/* parsed strictly, as the workflow's */
 	bool dry_run;
 };
 
 #define LM_LL_OPTS(c)								\
 	OPT_FLAG("verbose", 'v', &(c).verbose, verbose_help),			\
-	OPT_UINT("timeout", 0, &(c).timeout, timeout_help),			\
+	OPT_STR("timeout", 0, &(c).timeout, timeout_help),			\
 	OPT_FLAG("dry-run", 0, &(c).dry_run, dry_run_help)
 
 /* Open the one device given (the options are parsed by then). */
@@ -869,15 +869,19 @@ static int ll_open(struct lm_dev *d, const char *cmd, int argc, char **argv,
 		   const struct lm_ll_common *c)
 {
 	char err[LM_ERR_LEN];
+	int64_t timeout;
 	int ret;
 
 	memset(d, 0, sizeof(*d));
 	d->fd = -1;
+	if (lm_parse_opt_num("--timeout", c->timeout, 0, LM_MAX_TIMEOUT_MS, &timeout,
+			     err, sizeof(err)))
+		return lm_err(cmd, -EINVAL, "%s", err);
 	if (optind != argc - 1)
 		return lm_err(cmd, -EINVAL, "expected one device, the PF's controller (/dev/nvmeX); see 'nvme lm %s --help'",
 			      cmd);
 	d->verbose = c->verbose;
-	d->timeout_ms = c->timeout;
+	d->timeout_ms = timeout < 0 ? 0 : timeout;
 	d->dry_run = c->dry_run;
 	ret = lm_dev_open(d, argv[optind], err, sizeof(err));
 	if (ret)
