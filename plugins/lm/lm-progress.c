@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,12 +33,16 @@ void lm_progress_format(char *buf, size_t len, uint64_t done, uint64_t total,
 
 void lm_progress_init(struct lm_progress *p, const char *what, bool on)
 {
+	const char *env;
+
 	p->on = on && isatty(STDERR_FILENO);
 	p->what = what;
 	p->total = 0;
 	p->start = now_s();
 	p->drawn = 0;
 	p->out = stderr;
+	env = getenv("LM_PROGRESS_DELAY_MS");
+	p->after = env && *env ? strtoul(env, NULL, 10) / 1000.0 : 0.5;
 }
 
 void lm_progress_total(struct lm_progress *p, uint64_t total)
@@ -54,7 +59,7 @@ void lm_progress_update(struct lm_progress *p, uint64_t done)
 		return;
 	t = now_s();
 	/* A transfer over in half a second needs no bar. */
-	if (t - p->start < 0.5 || (t - p->drawn < 0.1 && done < p->total))
+	if (t - p->start < p->after || (t - p->drawn < 0.1 && done < p->total))
 		return;
 	p->drawn = t;
 	lm_progress_format(line, sizeof(line), done, p->total, t - p->start);

@@ -17,10 +17,14 @@ struct lm_progress {
 	const char *what;	/* "save", "restore", "copy-ranges" */
 	uint64_t total;		/* bytes, 0 if not known yet */
 	double start, drawn;
+	double after;		/* seconds before the bar appears */
 	FILE *out;
 };
 
-/* on: whether to draw at all (the caller knows the output format). */
+/*
+ * on: whether to draw at all (the caller knows the output format). The bar
+ * appears once a transfer has run half a second, or LM_PROGRESS_DELAY_MS.
+ */
 void lm_progress_init(struct lm_progress *p, const char *what, bool on);
 void lm_progress_total(struct lm_progress *p, uint64_t total);
 void lm_progress_update(struct lm_progress *p, uint64_t done);
