@@ -253,14 +253,19 @@ int lm_copier_copy(struct lm_copier *c, const struct lm_chg *chg,
 	return 0;
 }
 
-int lm_copier_close(struct lm_copier *c, char *err, size_t errlen)
+int lm_copier_flush(struct lm_copier *c, char *err, size_t errlen)
 {
-	int ret = 0;
-
 	if (fsync(c->dst) && errno != EINVAL) {
 		snprintf(err, errlen, "cannot flush the destination: %s", strerror(errno));
-		ret = -errno;
+		return -errno;
 	}
+	return 0;
+}
+
+int lm_copier_close(struct lm_copier *c, char *err, size_t errlen)
+{
+	int ret = lm_copier_flush(c, err, errlen);
+
 	close(c->src);
 	close(c->dst);
 	return ret;

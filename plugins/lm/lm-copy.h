@@ -33,6 +33,11 @@ int lm_copier_open(struct lm_copier *c, const char *src, const char *dst,
 /* Copy every range of a coalesced set; "all LBAs" namespaces whole. */
 int lm_copier_copy(struct lm_copier *c, const struct lm_chg *chg,
 		   char *err, size_t errlen);
+/*
+ * fsync the destination: what was copied is on the device, not only in the
+ * host's cache (a VF reads the medium, not this host's page cache).
+ */
+int lm_copier_flush(struct lm_copier *c, char *err, size_t errlen);
 /* fsync the destination and close both. */
 int lm_copier_close(struct lm_copier *c, char *err, size_t errlen);
 

@@ -26,6 +26,8 @@
 #include "lm-discover.h"
 #include "lm-file.h"
 #include "lm-lowlevel.h"
+#include "lm-mig-report.h"
+#include "lm-migrate.h"
 #include "lm-policy.h"
 #include "lm-ops.h"
 #include "lm-print.h"
@@ -771,6 +773,145 @@ static int lm_copy_ranges(int argc, char **argv, struct command *cmd,
 out:
 	lm_chg_free(&chg);
 	return ret;
+}
+
+/* Default downtime budget for the final copy, and the hand-over's limit. */
+#define LM_MIG_DEFAULT_LIMIT_MS		5
+#define LM_MIG_DEFAULT_HANDOVER_S	60
+
+static int lm_migrate(int argc, char **argv, struct command *cmd,
+		      struct plugin *plugin)
+{
+	const char *desc =
+		"Migrate a VF live to a VF of another PF, in one process: both PFs "
+		"and namespaces opened once; change logging started and confirmed "
+		"by the device before the full copy; changed ranges copied as they "
+		"are logged, round after round, until the rest fits "
+		"--downtime-limit; then suspend the source, read its change queue "
+		"to the final entry, copy the rest, save, restore into the "
+		"(suspended) destination, resume it, and run --handover. Any "
+		"failure before the destination resumes rolls back: the source is "
+		"resumed and keeps serving. Every step is timestamped in the "
+		"report (-o json on stdout, --report FILE). Exit 0 only when "
+		"migrated and handed over.";
+	struct lm_common c = LM_COMMON_INIT;
+	char *to = NULL, *to_vf = NULL, *to_cntlid = NULL, *src_ns = NULL, *dst_ns = NULL;
+	char *limit_s = NULL, *threshold_s = NULL, *rounds_s = NULL, *policy = "proceed";
+	char *entries_s = NULL, *handover = NULL, *handover_to_s = NULL, *report = NULL;
+	bool shared = false, overwrite = false, ignore_iommu = false, quiet = false;
+	struct lm_mig_opts o = { 0 };
+	struct lm_mig_report r;
+	struct lm_mig_side src, dst;
+	struct lm_mig_report_ctx rc;
+	struct lm_target dst_t;
+	struct lm_dev dst_dev = { .fd = -1 };
+	struct lm_hugepages hp;
+	struct lm_select sel;
+	uint64_t limit = LM_MIG_DEFAULT_LIMIT_MS, threshold = 0, rounds = 8;
+	uint64_t entries = 0, handover_to = LM_MIG_DEFAULT_HANDOVER_S;
+	int64_t dvf, dcntlid;
+	struct lm_ctx x;
+	char why[LM_ERR_LEN];
+	int ret;
+
+	OPT_ARGS(opts) = {
+		LM_COMMON_OPTS(c, 'o'),
+		OPT_STR("to", 'T', &to, "the destination PF's controller (/dev/nvmeY)"),
+		OPT_STR("to-vf", 0, &to_vf, "the destination VF's number on --to"),
+		OPT_STR("to-cntlid", 0, &to_cntlid, "the destination VF's controller identifier, instead of --to-vf"),
+		OPT_STR("src-ns", 0, &src_ns, "the VF's namespace as the source PF's host sees it (/dev/nvmeXnY, or a file)"),
+		OPT_STR("dst-ns", 0, &dst_ns, "the same on the destination"),
+		OPT_FLAG("shared", 0, &shared, "source and destination share the namespace: no tracking, no copy"),
+		OPT_STR("downtime-limit", 'D', &limit_s, "milliseconds the final copy may take; pre-copy goes on until the rest fits (default 5)"),
+		OPT_STR("threshold", 0, &threshold_s, "or stop pre-copy once at most this many bytes are left (default 0)"),
+		OPT_STR("max-rounds", 'R', &rounds_s, "pre-copy rounds before --on-no-converge applies (default 8)"),
+		OPT_STR("on-no-converge", 0, &policy, "proceed (stop and copy the rest) or abort (the source keeps serving)"),
+		OPT_STR("entries", 'e', &entries_s, "change queue entries (default: one page, or a free hugepage)"),
+		OPT_FLAG("ignore-iommu", 0, &ignore_iommu, "skip the check that the PF's IOMMU group is identity"),
+		OPT_STR("handover", 'H', &handover, "sh -c command once the destination runs (LM_SRC_PF, LM_SRC_VF, LM_DST_PF, LM_DST_VF set)"),
+		OPT_STR("handover-timeout", 0, &handover_to_s, "seconds the hand-over may take before it is killed (default 60, 0: no limit)"),
+		OPT_FILE("report", 'r', &report, "write the JSON report to this file (whatever the outcome)"),
+		OPT_FLAG("overwrite", 0, &overwrite, "replace an existing --report file"),
+		OPT_FLAG("quiet", 'q', &quiet, "no progress lines on stderr"),
+		OPT_END()
+	};
+
+	ret = argconfig_parse(argc, argv, desc, opts);
+	if (ret)
+		return ret;
+	/* Everything the user gave is checked before a device is touched. */
+	if (!to || !*to)
+		return lm_err("migrate", -EINVAL, "no destination: --to /dev/nvmeY, the destination PF");
+	if ((!to_vf || !*to_vf) == (!to_cntlid || !*to_cntlid))
+		return lm_err("migrate", -EINVAL, "name the destination VF: --to-vf N or --to-cntlid ID (one of them)");
+	if (lm_parse_opt_num("--to-vf", to_vf, 1, 0xffff, &dvf, why, sizeof(why)) ||
+	    lm_parse_opt_num("--to-cntlid", to_cntlid, 0, 0xffff, &dcntlid, why, sizeof(why)) ||
+	    (limit_s && lm_parse_num("--downtime-limit", limit_s, 1, 3600000, &limit, why, sizeof(why))) ||
+	    (threshold_s && lm_parse_num("--threshold", threshold_s, 0, UINT64_MAX, &threshold, why, sizeof(why))) ||
+	    (rounds_s && lm_parse_num("--max-rounds", rounds_s, 0, 1000000, &rounds, why, sizeof(why))) ||
+	    (entries_s && lm_parse_num("--entries", entries_s, 4, 1u << 24, &entries, why, sizeof(why))) ||
+	    (handover_to_s && lm_parse_num("--handover-timeout", handover_to_s, 0, 86400, &handover_to, why, sizeof(why))))
+		return lm_err("migrate", -EINVAL, "%s", why);
+	if (strcmp(policy, "proceed") && strcmp(policy, "abort"))
+		return lm_err("migrate", -EINVAL, "unknown --on-no-converge '%s': use proceed or abort", policy);
+	if (shared && (src_ns || dst_ns))
+		return lm_err("migrate", -EINVAL, "--shared copies nothing: drop --src-ns and --dst-ns");
+	if (!shared && (!src_ns || !*src_ns || !dst_ns || !*dst_ns))
+		return lm_err("migrate", -EINVAL, "give the namespaces to copy (--src-ns and --dst-ns), or --shared if both PFs see one namespace");
+	if (c.dry_run)
+		return lm_err("migrate", -EINVAL, "--dry-run: a migration cannot be simulated step by step; dry-run each command instead (nvme lm suspend --dry-run, ...)");
+	if (report && *report) {
+		ret = refuse_existing("migrate", report, overwrite, "", "nothing was started");
+		if (ret)
+			return ret;
+	}
+	ret = lm_begin(&x, "migrate", argc, argv, &c, true);
+	if (ret)
+		return ret;
+	dst_dev.verbose = x.dev.verbose;
+	dst_dev.timeout_ms = x.dev.timeout_ms;
+	sel = (struct lm_select){ .vf = dvf, .cntlid = dcntlid, .csvi = -1,
+				  .profile = lm_profile_parse(c.profile) };
+	ret = lm_dev_open(&dst_dev, to, x.err, sizeof(x.err));
+	if (!ret)
+		ret = lm_target_resolve(&dst_dev, &sel, &dst_t, x.err, sizeof(x.err));
+	if (!ret && !strcmp(dst_dev.name, x.dev.name) && dst_t.cntlid == x.t.cntlid) {
+		snprintf(x.err, sizeof(x.err), "the source and the destination are the same VF: nothing to migrate");
+		ret = -EINVAL;
+	}
+	if (!ret && !shared && x.t.profile == LM_PROFILE_TP4159) {
+		lm_hugepages_read(&hp);
+		ret = lm_track_check(&x.t, x.dev.name, &hp, ignore_iommu, &entries,
+				     x.err, sizeof(x.err));
+	}
+	if (ret) {
+		ret = fail(&x, ret);
+		goto out;
+	}
+
+	src = (struct lm_mig_side){ .dev = &x.dev, .t = &x.t, .ns = shared ? NULL : src_ns };
+	dst = (struct lm_mig_side){ .dev = &dst_dev, .t = &dst_t, .ns = shared ? NULL : dst_ns };
+	o = (struct lm_mig_opts){
+		.shared = shared, .downtime_limit_us = limit * 1000,
+		.threshold = threshold, .max_rounds = rounds,
+		.on_no_converge = strcmp(policy, "abort") ? LM_MIG_PROCEED : LM_MIG_ABORT,
+		.entries = entries, .handover = handover && *handover ? handover : NULL,
+		.handover_timeout_s = handover_to, .progress = !quiet,
+	};
+	ret = lm_migrate_run(&src, &dst, &o, &r);
+	rc = (struct lm_mig_report_ctx){ .src = &src, .dst = &dst, .o = &o, .r = &r };
+	if (report && *report &&
+	    lm_mig_report_write(&rc, report, overwrite, why, sizeof(why)))
+		fprintf(stderr, "migrate: %s\n", why);
+	lm_mig_report_print(stdout, x.fmt, &rc);
+	if (ret)
+		ret = lm_err("migrate", ret, "%s in %s: %s; %s", lm_mig_outcome_name(r.outcome),
+			     lm_mig_step_name(r.failed_step), r.error, r.recovery);
+	lm_mig_report_free(&r);
+out:
+	lm_dev_close(&dst_dev);
+	lm_ctx_done(&x);
+	return lm_ret(ret);
 }
 
 static int lm_state_show(int argc, char **argv, struct command *cmd,

@@ -18,6 +18,7 @@
 	E("save", "Save a suspended VF's controller state to a file", lm_save, "lm-save") \
 	E("restore", "Load a saved controller state into a suspended VF", lm_restore, "lm-restore") \
 	E("track", "Stream a VF's changed LBA ranges until it is suspended", lm_track, "lm-track") \
+	E("migrate", "Migrate a VF live to another PF's VF in one process", lm_migrate) \
 	E("copy-ranges", "Copy the ranges of a change file between namespaces", lm_copy_ranges) \
 	E("state-show", "Decode a saved controller state file", lm_state_show)	\
 	E("migration-send", "Migration Send: suspend, resume, one Set Controller State transfer", lm_migration_send) \

@@ -26,12 +26,6 @@ static bool is_intel_2022(const struct lm_target *t)
 	return t->profile == LM_PROFILE_INTEL_2022;
 }
 
-static bool is_cmd_status(int ret, uint8_t sc)
-{
-	return ret > 0 && lm_status_sct(ret) == LM_SCT_CMD_SPECIFIC &&
-	       lm_status_sc(ret) == sc;
-}
-
 /* Send one command for VF t, and turn a failure into the message a user needs. */
 static int send_for_vf(struct lm_dev *d, const struct lm_target *t,
 		       struct lm_cmd *c, uint32_t *result, char *err,
@@ -43,7 +37,7 @@ static int send_for_vf(struct lm_dev *d, const struct lm_target *t,
 	if (!ret)
 		return 0;
 	lm_dev_error(why, sizeof(why), c, ret);
-	if (is_cmd_status(ret, LM_SC_CTRL_NOT_SUSPENDED))
+	if (lm_status_is_cmd(ret, LM_SC_CTRL_NOT_SUSPENDED))
 		snprintf(err, errlen,
 			 "VF %u (CNTLID 0x%x) is not suspended: suspend it first (nvme lm suspend %s --vf %u); %s",
 			 t->vfn, t->cntlid, d->path, t->vfn, why);
@@ -66,7 +60,7 @@ int lm_op_suspend(struct lm_dev *d, const struct lm_target *t, bool notify,
 		lm_enc_suspend(&c, t->cntlid,
 			       notify ? LM_STYPE_NOTIFY : LM_STYPE_SUSPEND, dudmq);
 	ret = send_for_vf(d, t, &c, NULL, err, errlen);
-	if (is_cmd_status(ret, LM_SC_CTRL_SUSPENDED))
+	if (lm_status_is_cmd(ret, LM_SC_CTRL_SUSPENDED))
 		snprintf(err, errlen,
 			 "VF %u (CNTLID 0x%x) is already suspended: nothing changed; save its state (nvme lm save %s --vf %u) or resume it (nvme lm resume %s --vf %u)",
 			 t->vfn, t->cntlid, d->path, t->vfn, d->path, t->vfn);
@@ -85,7 +79,7 @@ int lm_op_resume(struct lm_dev *d, const struct lm_target *t, char *err,
 	else
 		lm_enc_resume(&c, t->cntlid);
 	ret = send_for_vf(d, t, &c, NULL, err, errlen);
-	if (is_cmd_status(ret, LM_SC_CTRL_NOT_SUSPENDED))
+	if (lm_status_is_cmd(ret, LM_SC_CTRL_NOT_SUSPENDED))
 		snprintf(err, errlen,
 			 "VF %u (CNTLID 0x%x) is already running: nothing to resume, nothing changed",
 			 t->vfn, t->cntlid);
@@ -106,7 +100,7 @@ int lm_op_is_suspended(struct lm_dev *d, const struct lm_target *t)
 	x.buf = hdr;
 	lm_enc_get_state(&c, &x);
 	ret = lm_dev_submit(d, &c, &dw0);
-	if (is_cmd_status(ret, LM_SC_CTRL_NOT_SUSPENDED))
+	if (lm_status_is_cmd(ret, LM_SC_CTRL_NOT_SUSPENDED))
 		return 0;
 	if (ret)
 		return -EIO;

@@ -40,6 +40,19 @@ int lm_chg_add(struct lm_chg *c, uint32_t nsid, uint64_t slba,
 	return 0;
 }
 
+int lm_chg_merge(struct lm_chg *c, const struct lm_chg *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->nall; i++)
+		if (lm_chg_add_all(c, src->all[i]))
+			return -ENOMEM;
+	for (i = 0; i < src->n; i++)
+		if (lm_chg_add(c, src->r[i].nsid, src->r[i].slba, src->r[i].nlb))
+			return -ENOMEM;
+	return 0;
+}
+
 bool lm_chg_is_all(const struct lm_chg *c, uint32_t nsid)
 {
 	size_t i;

@@ -30,6 +30,9 @@ int lm_chg_add(struct lm_chg *c, uint32_t nsid, uint64_t slba,
 int lm_chg_add_all(struct lm_chg *c, uint32_t nsid);
 bool lm_chg_is_all(const struct lm_chg *c, uint32_t nsid);
 
+/* Add every change of src to c; src is left as it was. 0 or -ENOMEM. */
+int lm_chg_merge(struct lm_chg *c, const struct lm_chg *src);
+
 /* Sort by namespace and LBA, merge overlaps and neighbours. */
 void lm_chg_coalesce(struct lm_chg *c);
 

@@ -13,23 +13,30 @@
 #include "lm-signals.h"
 #include "lm-state-io.h"
 
+void lm_state_ident(const struct lm_target *t, const void *state,
+		    uint64_t len, struct lm_sf_ident *id)
+{
+	*id = (struct lm_sf_ident){
+		.vid = t->pf.vid, .cntlid = t->cntlid, .vfn = t->vfn,
+		.profile = t->profile, .created = time(NULL),
+	};
+	snprintf(id->mn, sizeof(id->mn), "%s", t->pf.mn);
+	snprintf(id->fr, sizeof(id->fr), "%s", t->pf.fr);
+	snprintf(id->sn, sizeof(id->sn), "%s", t->pf.sn);
+	if (state && t->profile == LM_PROFILE_TP4159)
+		id->csver = lm_ctrl_state_nvme_version(state, len);
+}
+
 int lm_state_write(const char *path, const struct lm_target *t, bool raw,
 		   bool replace, const void *state, uint64_t len, char *err,
 		   size_t errlen)
 {
-	struct lm_sf_ident id = {
-		.vid = t->pf.vid, .cntlid = t->cntlid, .vfn = t->vfn,
-		.profile = t->profile, .created = time(NULL),
-	};
 	struct lm_held_signals held;
+	struct lm_sf_ident id;
 	struct lm_atomic out;
 	int ret = 0;
 
-	snprintf(id.mn, sizeof(id.mn), "%s", t->pf.mn);
-	snprintf(id.fr, sizeof(id.fr), "%s", t->pf.fr);
-	snprintf(id.sn, sizeof(id.sn), "%s", t->pf.sn);
-	if (t->profile == LM_PROFILE_TP4159)
-		id.csver = lm_ctrl_state_nvme_version(state, len);
+	lm_state_ident(t, state, len, &id);
 
 	/* Written whole or not at all: no signal in between. */
 	lm_signals_hold(&held);

@@ -16,6 +16,13 @@
 #include "lm-state-file.h"
 
 /*
+ * Who a state saved from target t comes from, as a container records it
+ * (state NULL: not saved yet, no state version).
+ */
+void lm_state_ident(const struct lm_target *t, const void *state,
+		    uint64_t len, struct lm_sf_ident *id);
+
+/*
  * Write the state saved from target t to path (- for stdout), with
  * SIGINT/SIGTERM/SIGHUP held. replace: an existing file may be replaced.
  */

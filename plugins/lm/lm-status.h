@@ -4,6 +4,7 @@
 #define LM_STATUS_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #define LM_SCT_GENERIC		0x0
@@ -28,6 +29,13 @@ static inline uint8_t lm_status_sc(int status)
 static inline uint8_t lm_status_sct(int status)
 {
 	return (status >> 8) & 0x7;
+}
+
+/* Whether a submit's return is command specific status sc. */
+static inline bool lm_status_is_cmd(int ret, uint8_t sc)
+{
+	return ret > 0 && lm_status_sct(ret) == LM_SCT_CMD_SPECIFIC &&
+	       lm_status_sc(ret) == sc;
 }
 
 /* The status code's name, or NULL when this table does not know it. */

@@ -12,6 +12,10 @@
 #include "lm-status.h"
 #include "lm-sysfs.h"
 #include "lm-track.h"
+#include "lm-tracker.h"
+
+/* Room for one device error, as lm_dev_error writes it. */
+#define LM_TRACK_ERR_LEN	384
 
 static volatile sig_atomic_t stop_requested;
 
@@ -52,12 +56,6 @@ static void sleep_ms(unsigned int ms)
 	nanosleep(&ts, NULL);
 }
 
-static bool is_invalid_cdq(int ret)
-{
-	return ret > 0 && lm_status_sct(ret) == LM_SCT_CMD_SPECIFIC &&
-	       lm_status_sc(ret) == LM_SC_INVALID_CDQ;
-}
-
 /* Emit, copy and count one drained batch. */
 static int flush_batch(const struct lm_track_opts *o, struct lm_chg *chg,
 		       struct lm_track_result *r, char *err, size_t errlen)
@@ -88,97 +86,56 @@ int lm_track_run(struct lm_dev *d, const struct lm_target *t,
 {
 	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term;
 	struct lm_chg chg = { 0 };
-	uint32_t cdqid = 0, idle = 0;
-	bool queue_gone = false, stop_sent = false;
+	uint32_t idle = 0;
+	unsigned int n;
+	bool stop_sent = false;
 	uint64_t give_up = 0;
-	struct lm_cdq_mem mem;
-	char why[320];
-	struct lm_cdq q;
-	struct lm_cmd c;
-	int n, ret, ret2;
+	struct lm_tracker tr;
+	int ret, ret2;
 
 	memset(r, 0, sizeof(*r));
-	ret = lm_cdq_mem_alloc(&mem, o->entries, err, errlen);
-	if (ret)
-		return ret;
-	lm_cdq_init(&q, mem.addr, o->entries);
-
-	/* PC = 1: the memory is one page or one hugepage, nothing else. */
-	lm_enc_cdq_create(&c, t->cntlid, LM_CDQ_QT_USER_DATA, true,
-			  o->entries * (LM_CDQ_ENTRY_LEN / 4), mem.addr);
-	ret = lm_dev_submit(d, &c, &cdqid);
-	if (ret) {
-		lm_dev_error(why, sizeof(why), &c, ret);
-		snprintf(err, errlen, "cannot create the change queue for VF %u: %s", t->vfn, why);
-		goto out_unmap;
-	}
-	cdqid &= 0xffff;
-
 	stop_requested = 0;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
-
-	lm_enc_track_user_data(&c, cdqid, LM_LACT_START);
-	ret = lm_dev_submit(d, &c, NULL);
-	if (ret) {
-		lm_dev_error(why, sizeof(why), &c, ret);
-		snprintf(err, errlen, "cannot start logging for VF %u: %s", t->vfn, why);
-		goto out_delete;
-	}
+	ret = lm_tracker_start(&tr, d, t, o->entries, err, errlen);
+	if (ret)
+		goto out;
 	if (o->truncate_late && ftruncate(fileno(o->out), 0) && errno != EINVAL) {
 		snprintf(err, errlen, "cannot empty the change file: %s", strerror(errno));
 		ret = -errno;
-		goto out_delete;
+		goto out_end;
 	}
 	lm_chg_write_header(o->out, o->fmt);
 
 	for (;;) {
-		n = lm_cdq_drain(&q, &chg);
-		if (n < 0) {
-			snprintf(err, errlen, "out of memory");
-			ret = -ENOMEM;
-			break;
-		}
-		r->entries += n;
-		ret = flush_batch(o, &chg, r, err, errlen);
+		ret = lm_tracker_poll(&tr, &chg, &n, err, errlen);
 		if (ret)
 			break;
-		if (q.end != LM_CDQ_RUNNING)
+		r->entries += n;
+		ret = flush_batch(o, &chg, r, err, errlen);
+		if (ret || tr.q.end != LM_CDQ_RUNNING)
 			break;
 		if (n) {
 			idle = 0;
-			lm_enc_cdq_set_head(&c, cdqid, q.head, false, 0);
-			ret = lm_dev_submit(d, &c, NULL);
 		} else if (++idle * o->interval_ms >= 500) {
 			/* Quiet: make sure the queue still exists. */
-			uint8_t feat[8];
-
 			idle = 0;
-			lm_enc_cdq_get(&c, cdqid, feat);
-			ret = lm_dev_submit(d, &c, NULL);
-		} else {
-			ret = 0;
+			ret = lm_tracker_probe(&tr, err, errlen);
+			if (ret)
+				break;
 		}
-		if (is_invalid_cdq(ret)) {
+		if (tr.gone) {
 			/* A reset dropped it without a final entry. */
-			queue_gone = true;
 			r->lost = true;
 			r->end = "vanished";
 			r->why = "the change queue vanished (VF reset?)";
-			ret = 0;
-			break;
-		}
-		if (ret) {
-			lm_dev_error(why, sizeof(why), &c, ret);
-			snprintf(err, errlen, "VF %u: %s", t->vfn, why);
 			break;
 		}
 		if (stop_requested && !stop_sent) {
-			lm_enc_track_user_data(&c, cdqid, LM_LACT_STOP);
-			ret = lm_dev_submit(d, &c, NULL);
 			stop_sent = true;
 			r->interrupted = true;
 			give_up = now_ms() + LM_TRACK_FINAL_WAIT_MS;
+			ret = lm_tracker_stop_logging(&tr, err, errlen);
 			if (ret)
 				break;
 		}
@@ -200,32 +157,29 @@ int lm_track_run(struct lm_dev *d, const struct lm_target *t,
 		if (!n)
 			sleep_ms(o->interval_ms);
 	}
-	if (lm_cdq_lost(&q)) {
+	if (lm_cdq_lost(&tr.q)) {
 		r->lost = true;
-		r->end = end_keyword(q.end);
-		r->why = lm_cdq_end_name(q.end);
+		r->end = end_keyword(tr.q.end);
+		r->why = lm_cdq_end_name(tr.q.end);
 	} else if (!r->why) {
-		r->end = q.end != LM_CDQ_RUNNING ? end_keyword(q.end) :
+		r->end = tr.q.end != LM_CDQ_RUNNING ? end_keyword(tr.q.end) :
 			 r->interrupted ? "interrupted" : "error";
-		r->why = q.end != LM_CDQ_RUNNING ? lm_cdq_end_name(q.end) :
+		r->why = tr.q.end != LM_CDQ_RUNNING ? lm_cdq_end_name(tr.q.end) :
 			 r->interrupted ? "interrupted" : "error";
 	}
+out_end:
+	{
+		char why[LM_TRACK_ERR_LEN];
 
-out_delete:
-	if (!queue_gone) {
-		lm_enc_cdq_delete(&c, cdqid);
-		ret2 = lm_dev_submit(d, &c, NULL);
-		/* Already gone after a suspend with DUDMQ: that is fine. */
-		if (ret2 && !is_invalid_cdq(ret2) && !ret) {
-			lm_dev_error(why, sizeof(why), &c, ret2);
-			snprintf(err, errlen, "cannot delete the change queue: %s; its memory stays locked until exit", why);
+		ret2 = lm_tracker_end(&tr, why, sizeof(why));
+		if (ret2 && !ret) {
+			snprintf(err, errlen, "%s", why);
 			ret = ret2;
 		}
 	}
+out:
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-out_unmap:
-	lm_cdq_mem_free(&mem);
 	lm_chg_free(&chg);
 	return ret;
 }
