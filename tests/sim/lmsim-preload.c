@@ -3,7 +3,9 @@
  * LD_PRELOAD library that plays the kernel's NVMe driver for a simulated
  * host: /dev/nvmeX opens to a socket connected to lmsimd, whose admin
  * ioctls are forwarded there; /dev/nvmeXnY opens to the namespace's backing
- * file with block-device ioctls answered. Everything else passes through.
+ * file with block-device ioctls answered, and a read of the block an armed
+ * write-after-read fault watches returns only once the daemon has made the
+ * guest write it. Everything else passes through.
  *
  * Environment: LMSIM_SOCKET (the daemon's socket; unset = pass through),
  * LMSIM_ADMIN_TIMEOUT_MS (default admin timeout, 60000 as Linux).
@@ -30,6 +32,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,6 +50,7 @@ struct simfd {
 	uint64_t size;
 	uint32_t lba_size;
 	uint32_t seq;
+	uint64_t watch_lba;	/* 1 + the watched block, 0 = none */
 	pthread_mutex_t lock;
 };
 
@@ -80,6 +84,9 @@ REAL(int, __lxstat, (int, const char *, struct stat *))
 REAL(int, __fxstat, (int, int, struct stat *))
 REAL(int, __fxstatat, (int, int, const char *, struct stat *, int))
 REAL(int, statx, (int, const char *, int, unsigned int, struct statx *))
+REAL(ssize_t, read, (int, void *, size_t))
+REAL(ssize_t, pread, (int, void *, size_t, off_t))
+REAL(ssize_t, preadv, (int, const struct iovec *, int, off_t))
 
 __attribute__((constructor))
 static void lmsim_preload_init(void)
@@ -230,6 +237,7 @@ static int sim_open(const char *path, int flags, bool stat_only,
 	sf->nsid = rep->nsid;
 	sf->size = rep->size;
 	sf->lba_size = rep->lba_size;
+	sf->watch_lba = rep->watch_lba;
 	pthread_mutex_init(&sf->lock, NULL);
 	pthread_mutex_lock(&fds_lock);
 	fds[fd] = sf;
@@ -484,6 +492,97 @@ int statx(int dirfd, const char *path, int flags, unsigned int mask,
 	stx->stx_dev_minor = minor(st.st_dev);
 	return 0;
 }
+
+/* ---- reads: the write-after-read fault ---- */
+
+/* Send one control line and wait for the daemon's answer. */
+static void sim_ctl_line(const char *line)
+{
+	struct lmsim_hdr h = { .magic = LMSIM_MAGIC, .type = LMSIM_CTL,
+			       .len = strlen(line) };
+	char reply[256];
+	int s = sim_connect();
+
+	if (s < 0)
+		return;
+	if (!lmsim_full_io(s, &h, sizeof(h), true) &&
+	    !lmsim_full_io(s, (void *)line, h.len, true) &&
+	    !lmsim_full_io(s, &h, sizeof(h), false) && h.len < sizeof(reply))
+		lmsim_full_io(s, reply, h.len, false);
+	resolve_close();
+	real_close(s);
+}
+
+/*
+ * After a read of a namespace returned n bytes from off: when they cover
+ * the watched block, the guest writes it now, once, before the reader sees
+ * its data (which is the block as it was: a copier must learn of the write
+ * from the change queue).
+ */
+static void after_read(int fd, off_t off, ssize_t n)
+{
+	struct simfd *sf = sim_get(fd);
+	uint64_t lba, at;
+	bool hit;
+
+	if (!sf || sf->kind != LMSIM_KIND_NS || n <= 0)
+		return;
+	pthread_mutex_lock(&sf->lock);
+	lba = sf->watch_lba;
+	at = lba ? (lba - 1) * sf->lba_size : 0;
+	hit = lba && at >= (uint64_t)off && at < (uint64_t)off + (uint64_t)n;
+	if (hit)
+		sf->watch_lba = 0;
+	pthread_mutex_unlock(&sf->lock);
+	if (hit)
+		sim_ctl_line("write-after-read");
+}
+
+/* Only a watched descriptor pays for knowing where its read starts. */
+static bool watched(int fd)
+{
+	struct simfd *sf = sim_get(fd);
+
+	return sf && __atomic_load_n(&sf->watch_lba, __ATOMIC_RELAXED);
+}
+
+ssize_t read(int fd, void *buf, size_t len)
+{
+	off_t off = watched(fd) ? lseek(fd, 0, SEEK_CUR) : -1;
+	ssize_t n;
+
+	resolve_read();
+	n = real_read(fd, buf, len);
+	if (off >= 0)
+		after_read(fd, off, n);
+	return n;
+}
+
+ssize_t pread(int fd, void *buf, size_t len, off_t off)
+{
+	ssize_t n;
+
+	resolve_pread();
+	n = real_pread(fd, buf, len, off);
+	after_read(fd, off, n);
+	return n;
+}
+
+ssize_t preadv(int fd, const struct iovec *iov, int cnt, off_t off)
+{
+	ssize_t n;
+
+	resolve_preadv();
+	n = real_preadv(fd, iov, cnt, off);
+	after_read(fd, off, n);
+	return n;
+}
+
+/* On x86_64, off64_t and off_t are one type. */
+ssize_t pread64(int fd, void *buf, size_t len, off64_t off)
+	__attribute__((alias("pread")));
+ssize_t preadv64(int fd, const struct iovec *iov, int cnt, off64_t off)
+	__attribute__((alias("preadv")));
 
 /* ---- ioctl ---- */
 

@@ -45,6 +45,11 @@ struct lmsim_open_rep {
 	uint64_t size;		/* bytes, for a namespace */
 	uint32_t lba_size;
 	uint32_t rsvd;
+	/*
+	 * 1 + a block whose read through this descriptor must be followed by
+	 * a "write-after-read" control message before the read returns, or 0.
+	 */
+	uint64_t watch_lba;
 };
 
 /* Mirrors struct nvme_passthru_cmd64, plus where the data went. */

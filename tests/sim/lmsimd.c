@@ -6,9 +6,10 @@
  *   lmsimd ctl SOCKET WORDS...        (the client lmsimctl uses)
  *
  * It listens on DIR/lmsim.sock, logs every admin command to
- * DIR/commands.log, keeps namespaces in DIR/pfP-nsN.img and a fake sysfs
- * in DIR/sys. SIGTERM, "ctl stop", or the end of the --owner process ends
- * it cleanly.
+ * DIR/commands.log, keeps namespaces in DIR/pfP-nsN.img (or, with
+ * --image-dir, in that private directory, linked from there and removed at
+ * exit) and a fake sysfs in DIR/sys. SIGTERM, "ctl stop", or the end of the
+ * --owner process ends it cleanly.
  *
  * Here: the command line and the control client. The server loop is in
  * sim-server.c, the control commands in sim-ctl.c, faults in sim-fault.c,
@@ -72,6 +73,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: lmsimd --dir DIR [--config FILE] [--pf 'KEY=VALUE ...']... [--owner PID]\n"
+		"              [--image-dir DIR [--image-dir-fallback]]\n"
 		"       lmsimd ctl SOCKET WORDS...\n"
 		"WORDS, a control command:\n");
 	sim_ctl_usage(stderr);
@@ -81,10 +83,11 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	struct sim *sim;
-	char err[512], path[PATH_MAX], sock[SIM_PATH];
-	const char *dir = NULL;
+	char err[512] = "", path[PATH_MAX], sock[SIM_PATH];
+	const char *dir = NULL, *image_dir = NULL;
+	bool image_fallback = false;
 	pid_t owner = 0;
-	int i;
+	int i, ret;
 
 	if (argc > 1 && !strcmp(argv[1], "ctl"))
 		return ctl_main(argc, argv);
@@ -99,6 +102,10 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--config") && i + 1 < argc) {
 			if (sim_config_file(sim, argv[++i], err, sizeof(err)))
 				goto fail;
+		} else if (!strcmp(argv[i], "--image-dir") && i + 1 < argc) {
+			image_dir = argv[++i];
+		} else if (!strcmp(argv[i], "--image-dir-fallback")) {
+			image_fallback = true;
 		} else if (!strcmp(argv[i], "--owner") && i + 1 < argc) {
 			owner = atoi(argv[++i]);
 		} else if (!strcmp(argv[i], "--pf") && i + 1 < argc) {
@@ -122,13 +129,24 @@ int main(int argc, char **argv)
 		goto fail;
 	}
 	strcpy(sim->dir, path);
-	if (sim_setup(sim, err, sizeof(err)) ||
-	    sim_sysfs_create(sim, err, sizeof(err)))
+	/* With no room there, the images may stay in DIR (--image-dir-fallback). */
+	if (image_dir && (!realpath(image_dir, path) ||
+			  sim_images_place(sim, path, image_fallback, err, sizeof(err)))) {
+		if (!*err)
+			snprintf(err, sizeof(err), "%s: %s", image_dir, strerror(errno));
 		goto fail;
+	}
+	if (sim_setup(sim, err, sizeof(err)) ||
+	    sim_sysfs_create(sim, err, sizeof(err))) {
+		sim_images_remove(sim);
+		goto fail;
+	}
 	snprintf(path, sizeof(path), "%s/commands.log", sim->dir);
 	sim->log = fopen(path, "a");
 	snprintf(sock, sizeof(sock), "%s/lmsim.sock", sim->dir);
-	return sim_serve(sim, sock, owner);
+	ret = sim_serve(sim, sock, owner);
+	sim_images_remove(sim);
+	return ret;
 fail:
 	fprintf(stderr, "lmsimd: %s\n", err);
 	return 1;

@@ -205,22 +205,18 @@ struct sim_ctrl *sim_ctrl_by_instance(struct sim *s, uint32_t instance)
 	return NULL;
 }
 
-static int make_ns(const char *dir, struct sim_pf *pf, unsigned int vf,
+static int make_ns(const struct sim *s, struct sim_pf *pf, unsigned int vf,
 		   char *err, size_t errlen)
 {
 	struct sim_ns *ns = &pf->ns[pf->nns];
+	int ret;
 
 	ns->nsid = pf->nns + 1;
 	ns->lba_shift = 9;
 	ns->nsze = pf->ns_size >> ns->lba_shift;
-	snprintf(ns->path, sizeof(ns->path), "%s/pf%u-ns%u.img", dir,
-		 pf->idx, ns->nsid);
-	ns->fd = open(ns->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (ns->fd < 0 || ftruncate(ns->fd, pf->ns_size)) {
-		snprintf(err, errlen, "cannot create %s: %s", ns->path,
-			 strerror(errno));
-		return -errno;
-	}
+	ret = sim_image_create(s, pf, ns, err, errlen);
+	if (ret)
+		return ret;
 	/* Each VF's namespace is also attached to its PF, so the host can copy it. */
 	ns->attached = 1ull | 1ull << vf;
 	pf->nns++;
@@ -229,7 +225,6 @@ static int make_ns(const char *dir, struct sim_pf *pf, unsigned int vf,
 
 int sim_setup(struct sim *s, char *err, size_t errlen)
 {
-	char dir[SIM_DIR];
 	uint32_t instance = s->npf;
 	struct sim_ctrl *c;
 	struct sim_pf *pf;
@@ -240,8 +235,6 @@ int sim_setup(struct sim *s, char *err, size_t errlen)
 		snprintf(err, errlen, "no PF configured");
 		return -EINVAL;
 	}
-	/* A copy: the namespace paths are written into s itself. */
-	memcpy(dir, s->dir, sizeof(dir));
 	for (p = 0; p < s->npf; p++) {
 		pf = &s->pf[p];
 		pf->next_cdqid = 0;
@@ -260,7 +253,7 @@ int sim_setup(struct sim *s, char *err, size_t errlen)
 				 i ? "vfio-pci" : "nvme");
 			sim_ctrl_init_state(c);
 			if (i) {
-				ret = make_ns(dir, pf, i, err, errlen);
+				ret = make_ns(s, pf, i, err, errlen);
 				if (ret)
 					return ret;
 			}

@@ -99,6 +99,10 @@ static int ctl_status(struct ctl_call *c)
 					      (unsigned long long)q->stray);
 		}
 	}
+	if (s->war.vf && n < len)
+		n += snprintf(out + n, len - n, "write-after-read pf%u vf%u lba=%llu %s\n",
+			      s->war.vf->pf->idx, s->war.vf->vfn,
+			      (unsigned long long)s->war.lba, s->war.fired ? "done" : "armed");
 	for (i = 0; i < SIM_MAX_VM && n < len; i++) {
 		vm = &s->vm[i];
 		if (vm->used)
@@ -126,9 +130,7 @@ static int ctl_bind(struct ctl_call *c)
 
 static int ctl_reset(struct ctl_call *c)
 {
-	sim_ctrl_reset(c->vf);
-	if (c->vf->dma)
-		sim_vm_recover(c->vf->dma);
+	sim_vf_flr(c->vf);
 	return 0;
 }
 
@@ -161,26 +163,62 @@ static int ctl_write(struct ctl_call *c)
 	return 0;
 }
 
+/* fault write-after-read PF VF LBA [BYTE] */
+static int ctl_fault_war(struct ctl_call *c)
+{
+	unsigned long long lba, byte = 0x5a;
+	int ret;
+
+	if (c->nargs < 4 || c->nargs > 5)
+		return -EINVAL;
+	ret = vf_arg(c, c->arg + 1);
+	if (ret)
+		return ret;
+	if (number(c->arg[3], 10, UINT64_MAX, &lba) ||
+	    (c->nargs > 4 && number(c->arg[4], 0, 0xff, &byte)))
+		return -EINVAL;
+	c->s->war = (struct sim_war){ .vf = c->vf, .lba = lba, .byte = byte };
+	return 0;
+}
+
 static int ctl_fault(struct ctl_call *c)
 {
 	struct sim_fault f = { .kind = sim_fault_by_name(c->arg[0]) };
 	unsigned long long opc, nth, val = 0;
+	int ret;
 
 	if (c->nargs == 1 && !strcmp(c->arg[0], "clear")) {
 		sim_fault_clear(c->s);
 		return 0;
 	}
+	if (!strcmp(c->arg[0], "write-after-read"))
+		return ctl_fault_war(c);
 	if (f.kind == SIM_FAULT_NONE ||
-	    c->nargs != 3 + sim_fault_takes_arg(f.kind) ||
+	    c->nargs != 3 + (int)sim_fault_args(f.kind) ||
 	    number(c->arg[1], 0, 0xff, &opc) ||
 	    number(c->arg[2], 10, UINT32_MAX, &nth) || !nth ||
-	    (c->nargs > 3 && number(c->arg[3], 0, UINT32_MAX, &val)))
+	    (f.kind != SIM_FAULT_RESET && c->nargs > 3 &&
+	     number(c->arg[3], 0, UINT32_MAX, &val)))
 		return -EINVAL;
+	if (f.kind == SIM_FAULT_RESET) {
+		ret = vf_arg(c, c->arg + 3);
+		if (ret)
+			return ret;
+		f.reset = c->vf;
+	}
 	f.opcode = opc;
 	f.nth = nth;
 	f.arg = val;
 	if (sim_fault_arm(c->s, &f))
 		snprintf(c->out, c->len, "error: too many faults armed\n");
+	return 0;
+}
+
+/* The preload's read covered the watched block: the write happens now. */
+static int ctl_war_hit(struct ctl_call *c)
+{
+	if (sim_war_fire(c->s))
+		snprintf(c->out, c->len, "error: no write-after-read armed, or it failed\n");
 	return 0;
 }
 
@@ -191,8 +229,9 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "reset", 2, 2, 0, ctl_reset, "PF VF" },
 	{ "attach", 3, 5, 1, ctl_attach, "VM PF VF [QUEUES [ENTRIES]]" },
 	{ "write", 4, 5, 0, ctl_write, "PF VF SLBA NLB [BYTE]" },
-	{ "fault", 1, 4, -1, ctl_fault,
-	  "status|delay|lose|flip|mute OPCODE NTH [STATUS|MS], or fault clear" },
+	{ "fault", 1, 5, -1, ctl_fault,
+	  "status|delay|lose|flip|mute|timeout OPCODE NTH [STATUS|MS], reset OPCODE NTH PF VF, write-after-read PF VF LBA [BYTE], or clear" },
+	{ "write-after-read", 0, 0, -1, ctl_war_hit, "" },
 };
 
 #define CTL_NCMDS (sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))

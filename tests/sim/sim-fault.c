@@ -17,6 +17,8 @@ static const char *const fault_names[] = {
 	[SIM_FAULT_LOSE]	= "lose",
 	[SIM_FAULT_FLIP]	= "flip",
 	[SIM_FAULT_MUTE]	= "mute",
+	[SIM_FAULT_TIMEOUT]	= "timeout",
+	[SIM_FAULT_RESET]	= "reset",
 };
 
 const char *sim_fault_name(enum sim_fault_kind kind)
@@ -36,9 +38,24 @@ enum sim_fault_kind sim_fault_by_name(const char *name)
 	return SIM_FAULT_NONE;
 }
 
-bool sim_fault_takes_arg(enum sim_fault_kind kind)
+/* Words after OPCODE NTH: a status, a delay, or the PF and VF to reset. */
+unsigned int sim_fault_args(enum sim_fault_kind kind)
 {
-	return kind == SIM_FAULT_STATUS || kind == SIM_FAULT_DELAY;
+	switch (kind) {
+	case SIM_FAULT_STATUS:
+	case SIM_FAULT_DELAY:
+		return 1;
+	case SIM_FAULT_RESET:
+		return 2;
+	default:
+		return 0;
+	}
+}
+
+/* Whether the host ever sees the completion of a command this struck. */
+bool sim_fault_completes(enum sim_fault_kind kind)
+{
+	return kind != SIM_FAULT_LOSE && kind != SIM_FAULT_TIMEOUT;
 }
 
 int sim_fault_arm(struct sim *s, const struct sim_fault *f)
@@ -57,6 +74,30 @@ int sim_fault_arm(struct sim *s, const struct sim_fault *f)
 void sim_fault_clear(struct sim *s)
 {
 	memset(s->fault, 0, sizeof(s->fault));
+	memset(&s->war, 0, sizeof(s->war));
+}
+
+/*
+ * For an open of namespace ns on pf: 1 + the block whose read fires the
+ * armed write-after-read, or 0 when none watches it.
+ */
+uint64_t sim_war_watch(const struct sim *s, const struct sim_pf *pf,
+		       const struct sim_ns *ns)
+{
+	const struct sim_ctrl *vf = s->war.vf;
+
+	if (!vf || s->war.fired || vf->pf != pf || !(ns->attached & 1ull << vf->index))
+		return 0;
+	return s->war.lba + 1;
+}
+
+/* The host's read covered the block: the guest writes it now, logged. */
+int sim_war_fire(struct sim *s)
+{
+	if (!s->war.vf || s->war.fired)
+		return -ENOENT;
+	s->war.fired = true;
+	return sim_vf_write_fill(s->war.vf, s->war.lba, 1, s->war.byte);
 }
 
 /* The fault, if any, that strikes this command; it is used up. */
@@ -81,7 +122,9 @@ static struct sim_fault take(struct sim *s, uint8_t opcode)
 /*
  * Run one admin command as the device would, with the fault armed for it.
  * Returns the kind of fault that struck; for SIM_FAULT_LOSE the command
- * never completes and *status is left alone.
+ * never completes and *status is left alone; SIM_FAULT_TIMEOUT's command
+ * takes effect but never completes either (the host's ioctl times out, not
+ * knowing that it did); after SIM_FAULT_RESET's, the named VF is reset.
  */
 enum sim_fault_kind sim_fault_admin(struct sim *s, struct sim_cmd *c,
 				    uint32_t *status)
@@ -105,5 +148,7 @@ enum sim_fault_kind sim_fault_admin(struct sim *s, struct sim_cmd *c,
 	c->ctrl->pf->mute_cdq = false;
 	if (f.kind == SIM_FAULT_FLIP && c->out_len)
 		c->data[c->out_len / 2] ^= 0x01;
+	if (f.kind == SIM_FAULT_RESET)
+		sim_vf_flr(f.reset);
 	return f.kind;
 }

@@ -460,6 +460,14 @@ void sim_vm_recover(struct sim_vm *vm)
 	sim_io_kick(vm->vf);
 }
 
+/* A function-level reset: the device drops the VF's context, its guest recovers. */
+void sim_vf_flr(struct sim_ctrl *vf)
+{
+	sim_ctrl_reset(vf);
+	if (vf->dma)
+		sim_vm_recover(vf->dma);
+}
+
 int sim_vm_attach(struct sim *s, const char *name, struct sim_ctrl *vf,
 		  unsigned int nq, unsigned int qentries, char *err, size_t errlen)
 {

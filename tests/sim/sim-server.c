@@ -85,6 +85,7 @@ static int resolve(struct sim *s, const char *path, struct lmsim_open_rep *rep,
 		    !(c->pf->ns[nsid - 1].attached & 1))
 			return ENOENT;
 		*ns = &c->pf->ns[nsid - 1];
+		rep->watch_lba = sim_war_watch(s, c->pf, *ns);
 		rep->kind = LMSIM_KIND_NS;
 		rep->instance = inst;
 		rep->nsid = nsid;
@@ -201,7 +202,7 @@ static void handle_admin(struct server *srv, struct client *cl,
 
 	fault = sim_fault_admin(srv->sim, &c, &status);
 	log_cmd(srv->sim, &c, status, fault);
-	if (fault == SIM_FAULT_LOSE) {
+	if (!sim_fault_completes(fault)) {
 		free(c.data);
 		return;			/* it never completes */
 	}

@@ -218,6 +218,8 @@ enum sim_fault_kind {
 	SIM_FAULT_LOSE,			/* never complete */
 	SIM_FAULT_FLIP,			/* flip a bit of returned data */
 	SIM_FAULT_MUTE,			/* its change queue entry never arrives */
+	SIM_FAULT_TIMEOUT,		/* executed, but never completes */
+	SIM_FAULT_RESET,		/* completes, then a VF is reset */
 };
 
 struct sim_fault {
@@ -225,6 +227,19 @@ struct sim_fault {
 	uint8_t opcode;
 	unsigned int nth;		/* 1 = the next one */
 	uint32_t arg;			/* status, or delay in ms */
+	struct sim_ctrl *reset;		/* SIM_FAULT_RESET: the VF reset */
+};
+
+/*
+ * A guest write placed right after the host's read of one block: armed by
+ * "lmsimctl fault write-after-read", fired by the preload library once its
+ * read through /dev/nvmeXnY of the VF's namespace covered the block.
+ */
+struct sim_war {
+	struct sim_ctrl *vf;		/* NULL: not armed */
+	uint64_t lba;
+	uint8_t byte;
+	bool fired;
 };
 
 #define SIM_MAX_FAULT 16
@@ -285,11 +300,17 @@ struct sim_vm {
 
 struct sim {
 	char dir[SIM_DIR];
+	/*
+	 * Where the namespace images are ("" = dir): a private directory on
+	 * tmpfs, so that a flush costs what a device's does; removed at exit.
+	 */
+	char image_dir[SIM_DIR];
 	unsigned int npf;
 	struct sim_pf pf[SIM_MAX_PF];
 	FILE *log;
 	uint64_t seq;
 	struct sim_fault fault[SIM_MAX_FAULT];
+	struct sim_war war;
 	struct sim_vm vm[SIM_MAX_VM];
 	bool stop;			/* "stop" asked for: the server ends */
 };
@@ -315,6 +336,13 @@ int sim_setup(struct sim *s, char *err, size_t errlen);
 struct sim_ctrl *sim_ctrl_by_cntlid(struct sim_pf *pf, uint16_t cntlid);
 struct sim_ctrl *sim_ctrl_by_instance(struct sim *s, uint32_t instance);
 
+/* sim-images.c: the namespaces' backing files, in DIR or on tmpfs */
+int sim_images_place(struct sim *s, const char *dir, bool fallback,
+		     char *err, size_t errlen);
+int sim_image_create(const struct sim *s, const struct sim_pf *pf,
+		     struct sim_ns *ns, char *err, size_t errlen);
+void sim_images_remove(struct sim *s);
+
 /* sim-admin.c */
 uint32_t sim_admin(struct sim_cmd *c);
 
@@ -333,6 +361,7 @@ int sim_vm_attach(struct sim *s, const char *name, struct sim_ctrl *vf,
 		  unsigned int nq, unsigned int qentries, char *err, size_t errlen);
 void sim_vm_destroy(struct sim_vm *vm);
 void sim_vm_recover(struct sim_vm *vm);
+void sim_vf_flr(struct sim_ctrl *vf);
 void sim_io_kick(struct sim_ctrl *ctrl);
 int sim_vm_submit(struct sim_vm *vm, int cid, int client, uint64_t handle,
 		  uint16_t type, uint64_t off, uint32_t len);
@@ -351,9 +380,13 @@ void sim_nbd_drop(struct sim_vm *vm, int client);
 /* sim-fault.c: faults "lmsimctl fault" arms, struck around sim_admin */
 const char *sim_fault_name(enum sim_fault_kind kind);
 enum sim_fault_kind sim_fault_by_name(const char *name);
-bool sim_fault_takes_arg(enum sim_fault_kind kind);
+unsigned int sim_fault_args(enum sim_fault_kind kind);
+bool sim_fault_completes(enum sim_fault_kind kind);
 int sim_fault_arm(struct sim *s, const struct sim_fault *f);
 void sim_fault_clear(struct sim *s);
+uint64_t sim_war_watch(const struct sim *s, const struct sim_pf *pf,
+		       const struct sim_ns *ns);
+int sim_war_fire(struct sim *s);
 enum sim_fault_kind sim_fault_admin(struct sim *s, struct sim_cmd *c,
 				    uint32_t *status);
 
