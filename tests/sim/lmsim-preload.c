@@ -5,7 +5,8 @@
  * ioctls are forwarded there; /dev/nvmeXnY opens to the namespace's backing
  * file with block-device ioctls answered, and a read of the block an armed
  * write-after-read fault watches returns only once the daemon has made the
- * guest write it. Everything else passes through.
+ * guest write it, and writes take no more than the PF's host-write-rate.
+ * Everything else passes through.
  *
  * Environment: LMSIM_SOCKET (the daemon's socket; unset = pass through),
  * LMSIM_ADMIN_TIMEOUT_MS (default admin timeout, 60000 as Linux).
@@ -51,6 +52,8 @@ struct simfd {
 	uint32_t lba_size;
 	uint32_t seq;
 	uint64_t watch_lba;	/* 1 + the watched block, 0 = none */
+	uint64_t write_bps;	/* 0: writes as fast as the file takes them */
+	uint64_t write_next_ns;	/* when the writes so far may have ended */
 	pthread_mutex_t lock;
 };
 
@@ -85,6 +88,8 @@ REAL(int, __fxstat, (int, int, struct stat *))
 REAL(int, __fxstatat, (int, int, const char *, struct stat *, int))
 REAL(int, statx, (int, const char *, int, unsigned int, struct statx *))
 REAL(ssize_t, read, (int, void *, size_t))
+REAL(ssize_t, write, (int, const void *, size_t))
+REAL(ssize_t, pwrite, (int, const void *, size_t, off_t))
 REAL(ssize_t, pread, (int, void *, size_t, off_t))
 REAL(ssize_t, preadv, (int, const struct iovec *, int, off_t))
 
@@ -238,6 +243,7 @@ static int sim_open(const char *path, int flags, bool stat_only,
 	sf->size = rep->size;
 	sf->lba_size = rep->lba_size;
 	sf->watch_lba = rep->watch_lba;
+	sf->write_bps = rep->write_bps;
 	pthread_mutex_init(&sf->lock, NULL);
 	pthread_mutex_lock(&fds_lock);
 	fds[fd] = sf;
@@ -583,6 +589,53 @@ ssize_t pread64(int fd, void *buf, size_t len, off64_t off)
 	__attribute__((alias("pread")));
 ssize_t preadv64(int fd, const struct iovec *iov, int cnt, off64_t off)
 	__attribute__((alias("preadv")));
+
+/* ---- writes: a namespace no faster than its PF's host-write-rate ---- */
+
+/* After n bytes were written to fd: wait until the rate allows them. */
+static void throttle(int fd, ssize_t n)
+{
+	struct simfd *sf = sim_get(fd);
+	struct timespec ts;
+	uint64_t now, until;
+
+	if (!sf || !sf->write_bps || n <= 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	pthread_mutex_lock(&sf->lock);
+	if (sf->write_next_ns < now)
+		sf->write_next_ns = now;
+	sf->write_next_ns += (uint64_t)n * 1000000000ull / sf->write_bps;
+	until = sf->write_next_ns;
+	pthread_mutex_unlock(&sf->lock);
+	ts = (struct timespec){ until / 1000000000ull, until % 1000000000ull };
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+ssize_t write(int fd, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	resolve_write();
+	n = real_write(fd, buf, len);
+	throttle(fd, n);
+	return n;
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	ssize_t n;
+
+	resolve_pwrite();
+	n = real_pwrite(fd, buf, len, off);
+	throttle(fd, n);
+	return n;
+}
+
+ssize_t pwrite64(int fd, const void *buf, size_t len, off64_t off)
+	__attribute__((alias("pwrite")));
 
 /* ---- ioctl ---- */
 

@@ -50,6 +50,8 @@ struct lmsim_open_rep {
 	 * a "write-after-read" control message before the read returns, or 0.
 	 */
 	uint64_t watch_lba;
+	/* Bytes a second writes through this descriptor may take; 0: any. */
+	uint64_t write_bps;
 };
 
 /* Mirrors struct nvme_passthru_cmd64, plus where the data went. */

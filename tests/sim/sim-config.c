@@ -16,6 +16,9 @@
  *   get-running=refuse|answer  Get Controller State of a running VF: refuse
  *                    with Controller Not Suspended, or answer with CSATTR 0
  *                    (the QEMU model), default refuse
+ *   host-write-rate=SIZE  bytes a second the host may write through
+ *                    /dev/nvmeXnY of this PF's namespaces, default 0
+ *                    (unlimited): a destination slower than a busy guest
  *   state-versions=V[,V...]  NVMe controller state versions CNS 20h lists,
  *                    default 0; CSVI k selects the k-th (only 0 is a state
  *                    this device can produce)
@@ -143,6 +146,8 @@ int sim_config_pf(struct sim *s, const char *spec, char *err, size_t errlen)
 			pf->answer_running = false;
 		else if (!strcmp(tok, "get-running") && !strcmp(val, "answer"))
 			pf->answer_running = true;
+		else if (!strcmp(tok, "host-write-rate") && !parse_size(val, &n))
+			pf->host_write_bps = n;
 		else if (!strcmp(tok, "state-versions") && !parse_versions(val, pf))
 			;
 		else {

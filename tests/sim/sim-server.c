@@ -86,6 +86,7 @@ static int resolve(struct sim *s, const char *path, struct lmsim_open_rep *rep,
 			return ENOENT;
 		*ns = &c->pf->ns[nsid - 1];
 		rep->watch_lba = sim_war_watch(s, c->pf, *ns);
+		rep->write_bps = c->pf->host_write_bps;
 		rep->kind = LMSIM_KIND_NS;
 		rep->instance = inst;
 		rep->nsid = nsid;

@@ -191,6 +191,7 @@ struct sim_pf {
 	uint8_t mdts;
 	uint64_t vendor_state;		/* bytes of vendor state per VF */
 	unsigned int queues;		/* I/O queue pairs a VF starts with */
+	uint64_t host_write_bps;	/* the host's writes to its namespaces; 0: any */
 	char iommu_type[16];
 	unsigned int nvf;
 	struct sim_ctrl ctrl[SIM_MAX_VF + 1];
