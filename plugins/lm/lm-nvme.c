@@ -174,19 +174,13 @@ static int lm_begin(struct lm_ctx *x, const char *cmd, int argc, char **argv,
 {
 	struct lm_select sel;
 	int64_t vf, cntlid, timeout, csvi;
-	int fmt, profile, ret;
+	int profile, ret;
 
 	memset(x, 0, sizeof(*x));
 	x->cmd = cmd;
 	x->dev.fd = -1;
-	fmt = lm_fmt_parse(c->output_format);
-	if (fmt < 0) {
-		snprintf(x->err, sizeof(x->err),
-			 "unknown output format '%s': use normal or json", c->output_format);
-		return fail(x, -EINVAL);
-	}
-	x->fmt = fmt;
-	if (lm_parse_opt_num("--vf", c->vf, 1, 0xffff, &vf, x->err, sizeof(x->err)) ||
+	if (lm_fmt_parse(c->output_format, &x->fmt, x->err, sizeof(x->err)) ||
+	    lm_parse_opt_num("--vf", c->vf, 1, 0xffff, &vf, x->err, sizeof(x->err)) ||
 	    lm_parse_opt_num("--cntlid", c->cntlid, 0, 0xffff, &cntlid, x->err, sizeof(x->err)) ||
 	    lm_parse_opt_num("--timeout", c->timeout, 0, LM_MAX_TIMEOUT_MS, &timeout,
 			     x->err, sizeof(x->err)) ||
@@ -298,7 +292,7 @@ static int lm_info(int argc, char **argv, struct command *cmd,
 	limits.page_entries = LM_CDQ_PAGE_LEN / LM_CDQ_ENTRY_LEN;
 	limits.max_entries = lm_cdq_mem_max_entries(&hp, lm_mdts_bytes(pf->id.mdts, 4096));
 	limits.hugepages_free = hp.free;
-	lm_print_info(stdout, x.fmt, x.dev.name, pf, vfs, &limits);
+	lm_print(x.fmt, info, stdout, x.dev.name, pf, vfs, &limits);
 out:
 	free(pf);
 	free(vfs);
@@ -336,8 +330,8 @@ static int lm_suspend(int argc, char **argv, struct command *cmd,
 	if (ret)
 		ret = fail(&x, ret);
 	else if (!x.dev.dry_run)
-		lm_print_step(stdout, x.fmt, "suspend", x.dev.name, &x.t,
-			      notify ? "suspend notified" : "suspended");
+		lm_print(x.fmt, step, stdout, "suspend", x.dev.name, &x.t,
+			 notify ? "suspend notified" : "suspended");
 	lm_ctx_done(&x);
 	return ret;
 }
@@ -372,7 +366,7 @@ static int lm_resume(int argc, char **argv, struct command *cmd,
 	if (ret)
 		ret = fail(&x, ret);
 	else if (!x.dev.dry_run)
-		lm_print_step(stdout, x.fmt, "resume", x.dev.name, &x.t, "resumed");
+		lm_print(x.fmt, step, stdout, "resume", x.dev.name, &x.t, "resumed");
 	lm_ctx_done(&x);
 	return ret;
 }
@@ -447,8 +441,8 @@ static int lm_save(int argc, char **argv, struct command *cmd,
 		ret = fail(&x, ret);
 		goto out;
 	}
-	lm_print_xfer(summary_stream(output), x.fmt, "save", x.dev.name, &x.t,
-		      &st, output, lm_crc32c(0, state, len));
+	lm_print(x.fmt, xfer, summary_stream(output), "save", x.dev.name, &x.t,
+		 &st, output, lm_crc32c(0, state, len));
 out:
 	lm_ctx_done(&x);
 	return ret;
@@ -545,8 +539,8 @@ static int lm_restore(int argc, char **argv, struct command *cmd,
 		goto out;
 	}
 	if (!x.dev.dry_run)
-		lm_print_xfer(stdout, x.fmt, "restore", x.dev.name, &x.t, &st,
-			      input, lm_crc32c(0, state, len));
+		lm_print(x.fmt, xfer, stdout, "restore", x.dev.name, &x.t, &st,
+			 input, lm_crc32c(0, state, len));
 out:
 	lm_ctx_done(&x);
 	fflush(NULL);
@@ -677,8 +671,8 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 		ret = fail(&x, ret);
 		goto out;
 	}
-	lm_print_track(summary_stream(output), x.fmt, x.dev.name, &x.t, &r,
-		       o.copier ? &copier.bytes : NULL);
+	lm_print(x.fmt, track, summary_stream(output), x.dev.name, &x.t, &r,
+		 o.copier ? &copier.bytes : NULL);
 	if (r.lost) {
 		fflush(NULL);
 		ret = lm_err("track", LM_RET_CHANGES_LOST,
@@ -708,7 +702,8 @@ static int lm_copy_ranges(int argc, char **argv, struct command *cmd,
 	struct timespec t0, t1;
 	size_t i;
 	FILE *f;
-	int fmt, ret;
+	enum lm_fmt fmt;
+	int ret;
 
 	OPT_ARGS(opts) = {
 		OPT_FILE("changes", 'c', &changes, "change file, - for stdin"),
@@ -720,10 +715,8 @@ static int lm_copy_ranges(int argc, char **argv, struct command *cmd,
 	ret = argconfig_parse(argc, argv, desc, opts);
 	if (ret)
 		return ret;
-	fmt = lm_fmt_parse(format);
-	if (fmt < 0) {
-		return lm_err("copy-ranges", -EINVAL, "unknown output format '%s': use normal or json", format);
-	}
+	if (lm_fmt_parse(format, &fmt, err, sizeof(err)))
+		return lm_err("copy-ranges", -EINVAL, "%s", err);
 	if (!changes || !*changes || optind != argc - 2) {
 		return lm_err("copy-ranges", -EINVAL, "usage: nvme lm copy-ranges --changes FILE SRC DST");
 	}
@@ -768,8 +761,8 @@ static int lm_copy_ranges(int argc, char **argv, struct command *cmd,
 		ret = lm_err("copy-ranges", ret, "%s", err);
 		goto out;
 	}
-	lm_print_copy(stdout, fmt, argv[optind], argv[optind + 1], &copier,
-		      (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	lm_print(fmt, copy, stdout, argv[optind], argv[optind + 1], &copier,
+		 (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 out:
 	lm_chg_free(&chg);
 	return ret;
@@ -932,7 +925,8 @@ static int lm_state_show(int argc, char **argv, struct command *cmd,
 	enum lm_sf_err sferr;
 	const char *path;
 	size_t len;
-	int fmt, ret;
+	enum lm_fmt fmt;
+	int ret;
 
 	struct config {
 		char *output_format;
@@ -951,11 +945,8 @@ static int lm_state_show(int argc, char **argv, struct command *cmd,
 	ret = argconfig_parse(argc, argv, desc, opts);
 	if (ret)
 		return ret;
-	fmt = lm_fmt_parse(cfg.output_format);
-	if (fmt < 0) {
-		return lm_err("state-show", -EINVAL, "unknown output format '%s': use normal or json",
-			cfg.output_format);
-	}
+	if (lm_fmt_parse(cfg.output_format, &fmt, err, sizeof(err)))
+		return lm_err("state-show", -EINVAL, "%s", err);
 	if (optind != argc - 1) {
 		return lm_err("state-show", -EINVAL, "expected one state file (or '-' for stdin); see 'nvme lm state-show --help'");
 	}
@@ -1030,23 +1021,33 @@ static int ll_open(struct lm_dev *d, const char *cmd, int argc, char **argv,
 	return 0;
 }
 
+/* What a low-level command did, at once: create-cdq's holds until a signal. */
+static void ll_report(const struct lm_ll_report *r)
+{
+	lm_print(LM_FMT_NORMAL, ll, stdout, r);
+	fflush(stdout);
+}
+
 /*
  * The seven low-level commands' one shape, once argconfig has parsed their
  * options (ret is what it returned): open the one device, send, close.
  */
 static int ll_run(const char *cmd, int ret, int argc, char **argv,
-		  const struct lm_ll_common *c, lm_ll_send_fn send,
+		  const struct lm_ll_common *c, lm_ll_send_fn *send,
 		  const struct lm_ll_args *a)
 {
+	char err[LM_ERR_LEN];
 	struct lm_dev d;
 
 	if (!ret)
 		ret = ll_open(&d, cmd, argc, argv, c);
 	if (ret)
 		return ret;
-	ret = send(&d, a);
+	ret = send(&d, a, ll_report, err, sizeof(err));
 	lm_dev_close(&d);
-	return lm_ret(ret);
+	if (ret)
+		return lm_err(cmd, ret, "%s", err);
+	return 0;
 }
 
 static int lm_migration_send(int argc, char **argv, struct command *cmd,
