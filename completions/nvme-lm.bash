@@ -19,7 +19,7 @@ if ! declare -F _nvme_subcmds >/dev/null; then
 	unset _nvme_lm_base
 fi
 
-_nvme_lm_cmds="info suspend resume save restore track copy-ranges state-show
+_nvme_lm_cmds="info suspend resume save restore track migrate copy-ranges state-show
 	migration-send migration-recv create-cdq delete-cdq track-send set-cdq
 	get-cdq lm-suspend lm-save lm-restore lm-track version help"
 
@@ -39,6 +39,12 @@ _nvme_lm_opts() {
 	track | lm-track)
 		echo "$common -o --file -f --overwrite --format -F --entries -e
 			--interval -i --copy -C --force"
+		;;
+	migrate)
+		echo "$common -o --to -T --to-vf --to-cntlid --src-ns --dst-ns --shared
+			--downtime-limit -D --threshold --max-rounds -R --on-no-converge
+			--entries -e --ignore-iommu --handover -H --handover-timeout
+			--report -r --overwrite --quiet -q"
 		;;
 	copy-ranges) echo "--changes -c --verbose -v --output-format -o" ;;
 	state-show) echo "--output-format -o --raw -r" ;;
@@ -98,6 +104,12 @@ _nvme_lm_complete() {
 	--profile | -p) mapfile -t COMPREPLY < <(compgen -W "auto tp4159 intel-2022" -- "$cur"); return ;;
 	--format | -F) mapfile -t COMPREPLY < <(compgen -W "text jsonl binary" -- "$cur"); return ;;
 	--vf) mapfile -t COMPREPLY < <(compgen -W "$(_nvme_lm_vfs)" -- "$cur"); return ;;
+	--to | -T) mapfile -t COMPREPLY < <(compgen -W "$(_nvme_lm_devices)" -- "$cur"); return ;;
+	--on-no-converge) mapfile -t COMPREPLY < <(compgen -W "proceed abort" -- "$cur"); return ;;
+	--src-ns | --dst-ns | --report)
+		_filedir
+		return
+		;;
 	--file | --changes | --input-file | --output-file)
 		_filedir
 		return

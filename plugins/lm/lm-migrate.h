@@ -75,6 +75,7 @@ enum lm_vf_state {
 };
 
 enum lm_mig_outcome {
+	LM_MIG_NOT_STARTED,	/* refused in preparation: nothing changed */
 	LM_MIG_MIGRATED,	/* the destination runs with the VF's state */
 	LM_MIG_ROLLED_BACK,	/* the source serves as before */
 	LM_MIG_STOPPED,		/* neither: the message says what to do */
