@@ -19,7 +19,7 @@ if ! declare -F _nvme_subcmds >/dev/null; then
 	unset _nvme_lm_base
 fi
 
-_nvme_lm_cmds="info suspend resume save restore track migrate copy-ranges state-show
+_nvme_lm_cmds="info suspend resume save restore track migrate migrate-dst copy-ranges state-show
 	migration-send migration-recv create-cdq delete-cdq track-send set-cdq
 	get-cdq lm-suspend lm-save lm-restore lm-track version help"
 
@@ -41,11 +41,12 @@ _nvme_lm_opts() {
 			--interval -i --copy -C --force"
 		;;
 	migrate)
-		echo "$common -o --to -T --to-vf --to-cntlid --src-ns --dst-ns --shared
+		echo "$common -o --to -T --to-vf --to-cntlid --to-host --to-nvme --src-ns --dst-ns --shared
 			--downtime-limit -D --threshold --max-rounds -R --on-no-converge
 			--entries -e --ignore-iommu --handover -H --handover-timeout
 			--report -r --overwrite --quiet -q"
 		;;
+	migrate-dst) echo "$common -o" ;;
 	copy-ranges) echo "--changes -c --verbose -v --output-format -o" ;;
 	state-show) echo "--output-format -o --raw -r" ;;
 	migration-send)

@@ -16,6 +16,7 @@
 #include "lm-copy.h"
 #include "lm-ctrl-state.h"
 #include "lm-handover.h"
+#include "lm-mig-remote.h"
 #include "lm-mig-tracker.h"
 #include "lm-migrate.h"
 #include "lm-ops.h"
@@ -232,11 +233,43 @@ static uint64_t chg_bytes(const struct mig *m, const struct lm_chg *c)
 	return lm_chg_blocks(c) * m->copier.lba_size;
 }
 
-/* ---- what each VF is, asked of the device when the outcome is unknown ---- */
+/* ---- one side's steps: its PF here, or the helper on its host ---- */
 
+static int side_suspend(const struct lm_mig_side *s, bool dudmq, char *err,
+			size_t errlen)
+{
+	if (s->remote)
+		return lm_remote_suspend(s->remote, err, errlen);
+	return lm_op_suspend(s->dev, s->t, false, dudmq, err, errlen);
+}
+
+static int side_resume(const struct lm_mig_side *s, char *err, size_t errlen)
+{
+	if (s->remote)
+		return lm_remote_resume(s->remote, err, errlen);
+	return lm_op_resume(s->dev, s->t, err, errlen);
+}
+
+/* Load a state, at the side's own CSVI for the state's version. */
+static int side_restore(const struct lm_mig_side *s, const void *state,
+			uint64_t len, char *err, size_t errlen)
+{
+	struct lm_xfer_stats st;
+	int ret;
+
+	if (s->remote)
+		return lm_remote_restore(s->remote, state, len, err, errlen);
+	ret = lm_pick_restore_csvi(s->t, s->dev->name, state, len, err, errlen);
+	if (!ret)
+		ret = lm_op_restore(s->dev, s->t, state, len, &st, NULL, err, errlen);
+	return ret;
+}
+
+/* What a VF is, asked of the device when the outcome is unknown. */
 static enum lm_vf_state ask_state(const struct lm_mig_side *s)
 {
-	int ret = lm_op_is_suspended(s->dev, s->t);
+	int ret = s->remote ? lm_remote_state(s->remote) :
+		  lm_op_is_suspended(s->dev, s->t);
 
 	return ret < 0 ? LM_VF_UNKNOWN : ret ? LM_VF_SUSPENDED : LM_VF_RUNNING;
 }
@@ -244,7 +277,8 @@ static enum lm_vf_state ask_state(const struct lm_mig_side *s)
 /* A command that timed out may have been executed all the same. */
 static bool outcome_unknown(int ret)
 {
-	return ret == -EINTR || ret == -ETIMEDOUT || ret == -EIO;
+	return ret == -EINTR || ret == -ETIMEDOUT || ret == -EIO ||
+	       ret == -EPIPE || ret == -EPROTO;
 }
 
 /*
@@ -304,7 +338,7 @@ static void rollback(struct mig *m)
 		m->src_suspended = true;
 
 	if (m->src_suspended) {
-		ret = lm_op_resume(src->dev, src->t, err, sizeof(err));
+		ret = side_resume(src, err, sizeof(err));
 		if (ret && outcome_unknown(ret) && ask_state(src) == LM_VF_RUNNING)
 			ret = 0;
 		if (ret && lm_status_is_cmd(ret, LM_SC_CTRL_NOT_SUSPENDED)) {
@@ -330,7 +364,7 @@ static void rollback(struct mig *m)
 	r->outcome = LM_MIG_ROLLED_BACK;
 	/* A destination we suspended and loaded nothing into is as it was. */
 	if (m->dst_suspended_by_us && !m->dst_loaded &&
-	    !lm_op_resume(dst->dev, dst->t, err, sizeof(err)))
+	    !side_resume(dst, err, sizeof(err)))
 		r->dst_state = LM_VF_RUNNING;
 	snprintf(r->recovery, sizeof(r->recovery),
 		 "rolled back: the source VF %u of %s runs and keeps serving; the destination VF %u of %s is %s%s",
@@ -367,8 +401,11 @@ static int prepare(struct mig *m)
 			 dst->dev->path, LM_CS_NVME_VERSION);
 		ret = -EINVAL;
 	}
-	/* Both VFs are resumed by us, one of them with a loaded state. */
-	if (!ret)
+	/*
+	 * Both VFs are resumed by us, one of them with a loaded state (a
+	 * remote destination's helper checked its own before it was ready).
+	 */
+	if (!ret && !dst->remote)
 		ret = lm_check_vfio(dst->t, dst->dev->name, false, err, sizeof(err));
 	if (!ret)
 		ret = lm_check_vfio(src->t, src->dev->name, false, err, sizeof(err));
@@ -392,7 +429,7 @@ static int prepare(struct mig *m)
 		m->nsid = m->copier.nsid ? m->copier.nsid : 1;
 	}
 	/* The destination waits suspended, so the stop section need not. */
-	ret = lm_op_suspend(dst->dev, dst->t, false, false, err, sizeof(err));
+	ret = side_suspend(dst, false, err, sizeof(err));
 	if (!ret)
 		m->dst_suspended_by_us = true;
 	else if (!lm_status_is_cmd(ret, LM_SC_CTRL_SUSPENDED)) {
@@ -570,7 +607,7 @@ static int stop_section(struct mig *m)
 	}
 
 	begin(m, LM_MIG_SUSPEND);
-	ret = lm_op_suspend(src->dev, src->t, false, m->tracking, err, sizeof(err));
+	ret = side_suspend(src, m->tracking, err, sizeof(err));
 	if (ret) {
 		fail_msg(m, "cannot suspend the source: %s", err);
 		return ret;
@@ -622,13 +659,8 @@ static int stop_section(struct mig *m)
 	end(m);
 
 	begin(m, LM_MIG_RESTORE);
-	ret = lm_pick_restore_csvi(dst->t, dst->dev->name, m->state, m->state_len,
-				   err, sizeof(err));
-	if (!ret) {
-		m->dst_loaded = true;
-		ret = lm_op_restore(dst->dev, dst->t, m->state, m->state_len, &st,
-				    NULL, err, sizeof(err));
-	}
+	m->dst_loaded = true;
+	ret = side_restore(dst, m->state, m->state_len, err, sizeof(err));
 	if (ret) {
 		fail_msg(m, "cannot load the state into the destination: %s", err);
 		return ret;
@@ -647,7 +679,7 @@ static int stop_section(struct mig *m)
 	end(m);
 
 	begin(m, LM_MIG_RESUME);
-	ret = lm_op_resume(dst->dev, dst->t, err, sizeof(err));
+	ret = side_resume(dst, err, sizeof(err));
 	if (ret) {
 		fail_msg(m, "cannot resume the destination: %s", err);
 		return ret;

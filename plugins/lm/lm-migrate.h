@@ -41,10 +41,17 @@ enum lm_mig_step {
 };
 
 /* One side of the move: a PF opened by the caller and its VF, resolved. */
+struct lm_mig_remote;
+
 struct lm_mig_side {
 	struct lm_dev *dev;
 	struct lm_target *t;
 	const char *ns;		/* the VF's namespace here; NULL when shared */
+	/*
+	 * The destination on another host (lm-mig-remote.h): its steps go to
+	 * the helper there, dev is only its name for messages.
+	 */
+	struct lm_mig_remote *remote;
 };
 
 struct lm_mig_opts {

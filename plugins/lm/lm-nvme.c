@@ -26,6 +26,7 @@
 #include "lm-discover.h"
 #include "lm-file.h"
 #include "lm-lowlevel.h"
+#include "lm-mig-remote.h"
 #include "lm-mig-report.h"
 #include "lm-migrate.h"
 #include "lm-policy.h"
@@ -791,6 +792,8 @@ static int lm_migrate(int argc, char **argv, struct command *cmd,
 	char *to = NULL, *to_vf = NULL, *to_cntlid = NULL, *src_ns = NULL, *dst_ns = NULL;
 	char *limit_s = NULL, *threshold_s = NULL, *rounds_s = NULL, *policy = "proceed";
 	char *entries_s = NULL, *handover = NULL, *handover_to_s = NULL, *report = NULL;
+	char *to_host = NULL, *to_nvme = "nvme";
+	struct lm_mig_remote remote = { 0 };
 	bool shared = false, overwrite = false, ignore_iommu = false, quiet = false;
 	struct lm_mig_opts o = { 0 };
 	struct lm_mig_report r;
@@ -812,6 +815,8 @@ static int lm_migrate(int argc, char **argv, struct command *cmd,
 		OPT_STR("to", 'T', &to, "the destination PF's controller (/dev/nvmeY)"),
 		OPT_STR("to-vf", 0, &to_vf, "the destination VF's number on --to"),
 		OPT_STR("to-cntlid", 0, &to_cntlid, "the destination VF's controller identifier, instead of --to-vf"),
+		OPT_STR("to-host", 0, &to_host, "the destination is on another host: a command prefix that runs a command there ('ssh -T root@host'); --to names its PF there, --dst-ns is an nbd:// URI"),
+		OPT_STR("to-nvme", 0, &to_nvme, "nvme with the lm plugin on that host (default: nvme)"),
 		OPT_STR("src-ns", 0, &src_ns, "the VF's namespace as the source PF's host sees it (/dev/nvmeXnY, or a file)"),
 		OPT_STR("dst-ns", 0, &dst_ns, "the same on the destination"),
 		OPT_FLAG("shared", 0, &shared, "source and destination share the namespace: no tracking, no copy"),
@@ -865,10 +870,21 @@ static int lm_migrate(int argc, char **argv, struct command *cmd,
 	dst_dev.timeout_ms = x.dev.timeout_ms;
 	sel = (struct lm_select){ .vf = dvf, .cntlid = dcntlid, .csvi = -1,
 				  .profile = lm_profile_parse(c.profile) };
-	ret = lm_dev_open(&dst_dev, to, x.err, sizeof(x.err));
-	if (!ret)
-		ret = lm_target_resolve(&dst_dev, &sel, &dst_t, x.err, sizeof(x.err));
-	if (!ret && !strcmp(dst_dev.name, x.dev.name) && dst_t.cntlid == x.t.cntlid) {
+	if (to_host && *to_host) {
+		/* Only its name here: the helper there holds the PF. */
+		memset(&dst_t, 0, sizeof(dst_t));
+		snprintf(dst_dev.path, sizeof(dst_dev.path), "%s", to);
+		snprintf(dst_dev.name, sizeof(dst_dev.name), "%s",
+			 strrchr(to, '/') ? strrchr(to, '/') + 1 : to);
+		ret = lm_remote_open(&remote, to_host, to_nvme, to, dvf, dcntlid,
+				     c.profile, dst_dev.timeout_ms, &dst_t, x.err,
+				     sizeof(x.err));
+	} else {
+		ret = lm_dev_open(&dst_dev, to, x.err, sizeof(x.err));
+		if (!ret)
+			ret = lm_target_resolve(&dst_dev, &sel, &dst_t, x.err, sizeof(x.err));
+	}
+	if (!ret && !to_host && !strcmp(dst_dev.name, x.dev.name) && dst_t.cntlid == x.t.cntlid) {
 		snprintf(x.err, sizeof(x.err), "the source and the destination are the same VF: nothing to migrate");
 		ret = -EINVAL;
 	}
@@ -883,7 +899,8 @@ static int lm_migrate(int argc, char **argv, struct command *cmd,
 	}
 
 	src = (struct lm_mig_side){ .dev = &x.dev, .t = &x.t, .ns = shared ? NULL : src_ns };
-	dst = (struct lm_mig_side){ .dev = &dst_dev, .t = &dst_t, .ns = shared ? NULL : dst_ns };
+	dst = (struct lm_mig_side){ .dev = &dst_dev, .t = &dst_t, .ns = shared ? NULL : dst_ns,
+				    .remote = to_host && *to_host ? &remote : NULL };
 	o = (struct lm_mig_opts){
 		.shared = shared, .downtime_limit_us = limit * 1000,
 		.threshold = threshold, .max_rounds = rounds,
@@ -902,7 +919,50 @@ static int lm_migrate(int argc, char **argv, struct command *cmd,
 			     lm_mig_step_name(r.failed_step), r.error, r.recovery);
 	lm_mig_report_free(&r);
 out:
+	lm_remote_close(&remote);
 	lm_dev_close(&dst_dev);
+	lm_ctx_done(&x);
+	return lm_ret(ret);
+}
+
+static int lm_migrate_dst(int argc, char **argv, struct command *cmd,
+			  struct plugin *plugin)
+{
+	const char *desc =
+		"The destination's side of a migration to another host, run there "
+		"by 'nvme lm migrate' (not by hand): holds the destination PF open, checks the "
+		"VF is bound to vfio, says what the migration needs to know, then "
+		"suspends, loads a state into, resumes or reports the VF, one "
+		"request a line on stdin, one answer a line on stdout.";
+	struct lm_common c = LM_COMMON_INIT;
+	struct lm_ctx x;
+	int ret;
+
+	OPT_ARGS(opts) = {
+		LM_COMMON_OPTS(c, 'o'),
+		OPT_END()
+	};
+
+	ret = argconfig_parse(argc, argv, desc, opts);
+	if (ret)
+		return ret;
+	/* Every refusal is one line the engine on the other host can show. */
+	if (c.dry_run) {
+		printf("error --dry-run: nothing to serve\n");
+		return -EINVAL;
+	}
+	ret = lm_begin(&x, "migrate-dst", argc, argv, &c, true);
+	if (ret) {
+		printf("error cannot open or find the destination VF (see its stderr)\n");
+		return ret;
+	}
+	ret = lm_check_vfio(&x.t, x.dev.name, false, x.err, sizeof(x.err));
+	if (ret) {
+		printf("error %s\n", x.err);
+		ret = fail(&x, ret);
+	} else {
+		ret = lm_remote_serve(&x.dev, &x.t, stdin, stdout);
+	}
 	lm_ctx_done(&x);
 	return lm_ret(ret);
 }

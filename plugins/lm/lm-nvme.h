@@ -19,6 +19,7 @@
 	E("restore", "Load a saved controller state into a suspended VF", lm_restore, "lm-restore") \
 	E("track", "Stream a VF's changed LBA ranges until it is suspended", lm_track, "lm-track") \
 	E("migrate", "Migrate a VF live to another PF's VF in one process", lm_migrate) \
+	E("migrate-dst", "The destination host's helper of a migration (run by migrate)", lm_migrate_dst) \
 	E("copy-ranges", "Copy the ranges of a change file between namespaces", lm_copy_ranges) \
 	E("state-show", "Decode a saved controller state file", lm_state_show)	\
 	E("migration-send", "Migration Send: suspend, resume, one Set Controller State transfer", lm_migration_send) \

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The destination on another host: one helper process there (`nvme lm
+ * migrate-dst`, started through a command prefix such as 'ssh -T host' or
+ * 'ip netns exec b') that holds the destination PF open and answers one
+ * line per step, so each destination step is one round trip over one
+ * connection, and the state crosses it once, from memory.
+ *
+ * The protocol, one line each way (the state's bytes follow its line):
+ *   helper: ready profile=P vfn=N cntlid=N max_xfer=N formats=V,V mn=MODEL
+ *           or: error MESSAGE
+ *   engine: suspend | resume | state | restore LEN | quit
+ *   helper: ok | fail RET MESSAGE (RET: an NVMe status > 0, or -errno)
+ *           state: running | suspended | unknown
+ */
+#ifndef LM_MIG_REMOTE_H
+#define LM_MIG_REMOTE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <signal.h>
+#include <sys/types.h>
+
+#include "lm-discover.h"
+
+struct lm_mig_remote {
+	pid_t pid;
+	FILE *to, *from;
+	char where[256];	/* the prefix, for messages */
+	/* SIGPIPE is ignored while the helper runs: a write to it fails. */
+	struct sigaction old_pipe;
+	bool pipe_saved;
+};
+
+/*
+ * Start the helper: sh -c 'PREFIX NVME lm migrate-dst DEV --vf N ...' and
+ * read its ready line into t (what the engine's checks need). 0, or an
+ * error with a message.
+ */
+int lm_remote_open(struct lm_mig_remote *r, const char *prefix,
+		   const char *nvme, const char *dev, int vf, int cntlid,
+		   const char *profile, uint32_t timeout_ms,
+		   struct lm_target *t, char *err, size_t errlen);
+
+int lm_remote_suspend(struct lm_mig_remote *r, char *err, size_t errlen);
+int lm_remote_resume(struct lm_mig_remote *r, char *err, size_t errlen);
+int lm_remote_restore(struct lm_mig_remote *r, const void *state,
+		      uint64_t len, char *err, size_t errlen);
+/* 1 suspended, 0 running, < 0 cannot tell (the connection is gone). */
+int lm_remote_state(struct lm_mig_remote *r);
+void lm_remote_close(struct lm_mig_remote *r);
+
+/* The helper's side: serve the protocol on in/out for target t. */
+struct lm_dev;
+int lm_remote_serve(struct lm_dev *d, struct lm_target *t, FILE *in,
+		    FILE *out);
+
+#endif /* LM_MIG_REMOTE_H */
