@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The migration report: one JSON document (the vocabulary scripts and
- * tests read, README "JSON output"), and its few lines for a person.
+ * The migration report: what the print backends need of a migration (the
+ * JSON document, README "JSON output", and a few lines for a person), and
+ * the report file.
  */
 #ifndef LM_MIG_REPORT_H
 #define LM_MIG_REPORT_H
@@ -18,15 +19,11 @@ struct lm_mig_report_ctx {
 	const struct lm_mig_report *r;
 };
 
-/* The JSON document, or NULL out of memory; free with json_object_put. */
-struct json_object *lm_mig_report_json(const struct lm_mig_report_ctx *c);
-
-/* Written whole or not at all; replace: an existing file may go. */
+/*
+ * The JSON report written whole or not at all; replace: an existing file
+ * may go. The caller checked that this build has JSON output.
+ */
 int lm_mig_report_write(const struct lm_mig_report_ctx *c, const char *path,
 			bool replace, char *err, size_t errlen);
-
-/* The JSON document, or a few lines for a person. */
-void lm_mig_report_print(FILE *f, enum lm_fmt fmt,
-			 const struct lm_mig_report_ctx *c);
 
 #endif /* LM_MIG_REPORT_H */

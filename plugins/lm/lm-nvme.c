@@ -859,6 +859,11 @@ static int lm_migrate(int argc, char **argv, struct command *cmd,
 	if (c.dry_run)
 		return lm_err("migrate", -EINVAL, "--dry-run: a migration cannot be simulated step by step; dry-run each command instead (nvme lm suspend --dry-run, ...)");
 	if (report && *report) {
+		enum lm_fmt json;
+
+		/* The report is JSON: a build without json-c cannot write it. */
+		if (lm_fmt_parse("json", &json, why, sizeof(why)))
+			return lm_err("migrate", -EINVAL, "--report: %s", why);
 		ret = refuse_existing("migrate", report, overwrite, "", "nothing was started");
 		if (ret)
 			return ret;
@@ -913,7 +918,7 @@ static int lm_migrate(int argc, char **argv, struct command *cmd,
 	if (report && *report &&
 	    lm_mig_report_write(&rc, report, overwrite, why, sizeof(why)))
 		fprintf(stderr, "migrate: %s\n", why);
-	lm_mig_report_print(stdout, x.fmt, &rc);
+	lm_print(x.fmt, migrate, stdout, &rc);
 	if (ret)
 		ret = lm_err("migrate", ret, "%s in %s: %s; %s", lm_mig_outcome_name(r.outcome),
 			     lm_mig_step_name(r.failed_step), r.error, r.recovery);

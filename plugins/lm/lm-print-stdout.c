@@ -9,6 +9,7 @@
 #include "lm-discover.h"
 #include "lm-lowlevel.h"
 #include "lm-ops.h"
+#include "lm-mig-report.h"
 #include "lm-print.h"
 #include "lm-profile.h"
 #include "lm-track.h"
@@ -264,10 +265,43 @@ static void print_ll(FILE *f, const struct lm_ll_report *r)
 	}
 }
 
+static void print_migrate(FILE *f, const struct lm_mig_report_ctx *c)
+{
+	const struct lm_mig_report *r = c->r;
+	unsigned int i, pre = 0;
+	uint64_t final = 0;
+
+	for (i = 0; i < r->nrounds; i++) {
+		if (r->rounds[i].final)
+			final = r->rounds[i].bytes;
+		else if (i)
+			pre++;
+	}
+	fprintf(f, "outcome        : %s\n", lm_mig_outcome_name(r->outcome));
+	fprintf(f, "source         : %s VF %u, %s\n", c->src->dev->path, c->src->t->vfn,
+		lm_vf_state_name(r->src_state));
+	fprintf(f, "destination    : %s VF %u, %s\n", c->dst->dev->path, c->dst->t->vfn,
+		lm_vf_state_name(r->dst_state));
+	if (r->downtime_us)
+		fprintf(f, "downtime       : %.3f ms (suspend to resume)\n",
+			r->downtime_us / 1000.0);
+	if (!c->o->shared)
+		fprintf(f, "copied         : %" PRIu64 " bytes: full copy, %u pre-copy round(s), final %" PRIu64 " bytes%s\n",
+			r->bytes_copied, pre, final,
+			r->changes_lost ? " (changes lost: the whole namespace while stopped)" : "");
+	if (r->state_bytes)
+		fprintf(f, "state          : %" PRIu64 " bytes\n", r->state_bytes);
+	fprintf(f, "total          : %.1f ms\n", r->total_us / 1000.0);
+	if (*r->error)
+		fprintf(f, "failed in      : %s: %s\n", lm_mig_step_name(r->failed_step), r->error);
+	if (*r->recovery)
+		fprintf(f, "now            : %s\n", r->recovery);
+}
+
 static const struct lm_print_ops stdout_ops = {
 	.state = print_state, .info = print_info, .step = print_step,
 	.xfer = print_xfer, .track = print_track, .copy = print_copy,
-	.ll = print_ll,
+	.migrate = print_migrate, .ll = print_ll,
 };
 
 const struct lm_print_ops *lm_print_stdout_ops(void)

@@ -21,6 +21,7 @@
 struct lm_copier;
 struct lm_ctrl_state;
 struct lm_ll_report;
+struct lm_mig_report_ctx;
 struct lm_pf;
 struct lm_sf_hdr;
 struct lm_target;
@@ -83,6 +84,8 @@ struct lm_print_ops {
 	 * have no --output-format: only the normal backend has this one.
 	 */
 	void (*ll)(FILE *f, const struct lm_ll_report *r);
+	/* migrate: the report (the JSON one is also what --report writes). */
+	void (*migrate)(FILE *f, const struct lm_mig_report_ctx *c);
 };
 
 /* The backend of a format that lm_fmt_parse() accepted. */
