@@ -443,12 +443,12 @@ static int prepare(struct mig *m)
 
 /* ---- change logging, confirmed by the device ---- */
 
-static int start_tracking(struct mig *m)
+/* A new change queue with logging on, as the device confirms it. */
+static int tracker_up(struct mig *m)
 {
 	char err[512];
 	int ret;
 
-	begin(m, LM_MIG_TRACK);
 	ret = lm_mig_tracker_start(&m->trk, m->src->dev->path, m->src->t,
 				   m->o->entries, LM_MIG_FIRST_ENTRY_US, err, sizeof(err));
 	if (ret) {
@@ -456,6 +456,17 @@ static int start_tracking(struct mig *m)
 		return ret;
 	}
 	m->tracking = true;
+	return 0;
+}
+
+static int start_tracking(struct mig *m)
+{
+	int ret;
+
+	begin(m, LM_MIG_TRACK);
+	ret = tracker_up(m);
+	if (ret)
+		return ret;
 	m->r->logging_confirmed_by = m->trk.first_entry_seen ? "first-entry" : "completion";
 	end(m);
 	return 0;
@@ -475,13 +486,9 @@ static int restart_tracking(struct mig *m)
 	m->r->restarts++;
 	lm_mig_tracker_end(&m->trk, err, sizeof(err));
 	m->tracking = false;
-	ret = lm_mig_tracker_start(&m->trk, m->src->dev->path, m->src->t,
-				   m->o->entries, LM_MIG_FIRST_ENTRY_US, err, sizeof(err));
-	if (ret) {
-		fail_msg(m, "%s", err);
+	ret = tracker_up(m);
+	if (ret)
 		return ret;
-	}
-	m->tracking = true;
 	lm_chg_clear(&m->carry);
 	return lm_chg_add_all(&m->carry, m->nsid);
 }
