@@ -47,6 +47,7 @@ struct mig {
 	bool dst_suspended_by_us;	/* and nothing loaded into it yet */
 	bool dst_loaded;		/* restore started */
 	bool dst_resumed;
+	bool dst_reenabled;		/* found running after a failed resume */
 	bool src_reset;			/* found running after the suspend */
 	void *state;
 	uint64_t state_len;
@@ -282,6 +283,39 @@ static bool outcome_unknown(int ret)
 }
 
 /*
+ * After a rollback: the destination we suspended and loaded nothing into
+ * runs again as it did; then what it really is, asked of the device (a
+ * reset may have changed it behind our back).
+ */
+static void settle_destination(struct mig *m)
+{
+	const struct lm_mig_side *dst = m->dst;
+	char err[256];
+
+	if (m->dst_suspended_by_us && !m->dst_loaded && !side_resume(dst, err, sizeof(err)))
+		m->dst_suspended_by_us = false;
+	if (dst->t->profile == LM_PROFILE_TP4159)
+		m->r->dst_state = ask_state(dst);
+	else
+		m->r->dst_state = m->dst_suspended_by_us || m->dst_loaded ?
+				  LM_VF_SUSPENDED : LM_VF_RUNNING;
+}
+
+/* "the destination VF n of /dev/nvmeY is STATE[, and what to do]" */
+static void say_destination(const struct mig *m, char *buf, size_t len)
+{
+	const struct lm_mig_side *dst = m->dst;
+	const char *note = "";
+
+	if (m->dst_reenabled)
+		note = " again: it ran without this migration's state after its resume failed (reset?); its state is not the VM's";
+	else if (m->r->dst_state == LM_VF_SUSPENDED && m->dst_loaded)
+		note = " with a partial or unused state: restore or reset it before use";
+	snprintf(buf, len, "the destination VF %u of %s is %s%s", dst->t->vfn,
+		 dst->dev->path, lm_vf_state_name(m->r->dst_state), note);
+}
+
+/*
  * Undo what can be undone after a failure before the destination resumed.
  * The source is resumed only when the destination is known not to run.
  */
@@ -289,7 +323,7 @@ static void rollback(struct mig *m)
 {
 	const struct lm_mig_side *src = m->src, *dst = m->dst;
 	struct lm_mig_report *r = m->r;
-	char err[256];
+	char err[256], dside[384];
 	int ret;
 
 	r->src_state = m->src_suspended ? LM_VF_SUSPENDED : LM_VF_RUNNING;
@@ -303,18 +337,8 @@ static void rollback(struct mig *m)
 	r->dst_state = m->dst_suspended_by_us || m->dst_loaded ?
 		       LM_VF_SUSPENDED : LM_VF_UNKNOWN;
 
-	/* A resume that timed out: did the destination start after all? */
 	if (r->failed_step == LM_MIG_RESUME) {
 		r->dst_state = ask_state(dst);
-		if (r->dst_state == LM_VF_RUNNING) {
-			m->dst_resumed = true;
-			r->outcome = LM_MIG_STOPPED;
-			snprintf(r->recovery, sizeof(r->recovery),
-				 "the destination VF %u of %s runs although its resume reported a failure; the source VF %u of %s stays suspended: hand the VM over to the destination, or reset the destination before resuming the source (nvme lm resume %s --vf %u)",
-				 dst->t->vfn, dst->dev->path, src->t->vfn, src->dev->path,
-				 src->dev->path, src->t->vfn);
-			return;
-		}
 		if (r->dst_state == LM_VF_UNKNOWN) {
 			r->outcome = LM_MIG_STOPPED;
 			snprintf(r->recovery, sizeof(r->recovery),
@@ -323,13 +347,32 @@ static void rollback(struct mig *m)
 				 dst->dev->path);
 			return;
 		}
+		/*
+		 * Running although our resume failed with a status (an unknown
+		 * outcome with the destination running counts as resumed): a
+		 * reset threw the loaded state away, or someone else resumed
+		 * it. Either way it must not run beside the source.
+		 */
+		if (r->dst_state == LM_VF_RUNNING) {
+			if (side_suspend(dst, false, err, sizeof(err))) {
+				r->outcome = LM_MIG_STOPPED;
+				snprintf(r->recovery, sizeof(r->recovery),
+					 "the destination VF %u of %s runs although its resume failed, and cannot be suspended (%s); the source VF %u of %s stays suspended with its state so that both never run: suspend the destination, then resume the source (nvme lm resume %s --vf %u)",
+					 dst->t->vfn, dst->dev->path, err, src->t->vfn,
+					 src->dev->path, src->dev->path, src->t->vfn);
+				return;
+			}
+			m->dst_reenabled = true;
+		}
 	}
 	if (m->src_reset) {
+		settle_destination(m);
+		say_destination(m, dside, sizeof(dside));
 		r->src_state = LM_VF_RUNNING;
 		r->outcome = LM_MIG_STOPPED;
 		snprintf(r->recovery, sizeof(r->recovery),
-			 "the source VF %u of %s runs again although this migration suspended it (a reset?): its guest may have lost its queues, check the VM; the destination VF %u of %s stays suspended with a state that must not be used: reset it",
-			 src->t->vfn, src->dev->path, dst->t->vfn, dst->dev->path);
+			 "the source VF %u of %s runs again although this migration suspended it (a reset?): its guest may have lost its queues, check the VM; %s",
+			 src->t->vfn, src->dev->path, dside);
 		return;
 	}
 	/* A suspend that timed out may have happened. */
@@ -343,14 +386,17 @@ static void rollback(struct mig *m)
 			ret = 0;
 		if (ret && lm_status_is_cmd(ret, LM_SC_CTRL_NOT_SUSPENDED)) {
 			/* Running already: something reset it. Say so. */
+			settle_destination(m);
+			say_destination(m, dside, sizeof(dside));
 			r->src_state = LM_VF_RUNNING;
 			r->outcome = LM_MIG_STOPPED;
 			snprintf(r->recovery, sizeof(r->recovery),
-				 "the source VF %u of %s was found running although this migration suspended it (a reset?): its guest may have lost its queues; check the VM",
-				 src->t->vfn, src->dev->path);
+				 "the source VF %u of %s was found running although this migration suspended it (a reset?): its guest may have lost its queues, check the VM; %s",
+				 src->t->vfn, src->dev->path, dside);
 			return;
 		}
 		if (ret) {
+			settle_destination(m);
 			r->src_state = ask_state(src);
 			r->outcome = LM_MIG_STOPPED;
 			snprintf(r->recovery, sizeof(r->recovery),
@@ -362,15 +408,11 @@ static void rollback(struct mig *m)
 	}
 	r->src_state = LM_VF_RUNNING;
 	r->outcome = LM_MIG_ROLLED_BACK;
-	/* A destination we suspended and loaded nothing into is as it was. */
-	if (m->dst_suspended_by_us && !m->dst_loaded &&
-	    !side_resume(dst, err, sizeof(err)))
-		r->dst_state = LM_VF_RUNNING;
+	settle_destination(m);
+	say_destination(m, dside, sizeof(dside));
 	snprintf(r->recovery, sizeof(r->recovery),
-		 "rolled back: the source VF %u of %s runs and keeps serving; the destination VF %u of %s is %s%s",
-		 src->t->vfn, src->dev->path, dst->t->vfn, dst->dev->path,
-		 lm_vf_state_name(r->dst_state),
-		 m->dst_loaded ? " with a partial or unused state: restore or reset it before use" : "");
+		 "rolled back: the source VF %u of %s runs and keeps serving; %s",
+		 src->t->vfn, src->dev->path, dside);
 }
 
 /* ---- preparation: everything checked before the guest notices ---- */
@@ -687,6 +729,12 @@ static int stop_section(struct mig *m)
 
 	begin(m, LM_MIG_RESUME);
 	ret = side_resume(dst, err, sizeof(err));
+	/* Its completion was lost, but the device says it runs: it resumed. */
+	if (ret && outcome_unknown(ret) && dst->t->profile == LM_PROFILE_TP4159 &&
+	    ask_state(dst) == LM_VF_RUNNING) {
+		say(m, "the destination's resume did not complete (%s), but it runs: going on", err);
+		ret = 0;
+	}
 	if (ret) {
 		fail_msg(m, "cannot resume the destination: %s", err);
 		return ret;
@@ -698,6 +746,41 @@ static int stop_section(struct mig *m)
 	return 0;
 }
 
+/*
+ * The source reset after its state was saved: its guest's driver has
+ * taken it up again there, and writes it makes now never reach the
+ * destination. The destination, resumed with the stale state and not
+ * handed over yet, is suspended again so that one VF serves the VM.
+ */
+static int source_came_back(struct mig *m)
+{
+	const struct lm_mig_side *src = m->src, *dst = m->dst;
+	struct lm_mig_report *r = m->r;
+	char err[256];
+
+	r->failed_step = LM_MIG_RESUME;
+	r->src_state = LM_VF_RUNNING;
+	snprintf(r->error, sizeof(r->error),
+		 "the source VF %u of %s runs again after the destination resumed (reset?): its guest goes on there, the destination's state is stale",
+		 src->t->vfn, src->dev->path);
+	if (side_suspend(dst, false, err, sizeof(err))) {
+		r->outcome = LM_MIG_STOPPED;
+		r->dst_state = ask_state(dst);
+		snprintf(r->recovery, sizeof(r->recovery),
+			 "both VFs run: the source VF %u of %s with the VM, the destination VF %u of %s with a stale state that could not be suspended (%s); do not hand the VM over; suspend the destination: nvme lm suspend %s --vf %u",
+			 src->t->vfn, src->dev->path, dst->t->vfn, dst->dev->path, err,
+			 dst->dev->path, dst->t->vfn);
+		return -ESTALE;
+	}
+	r->outcome = LM_MIG_ROLLED_BACK;
+	r->dst_state = ask_state(dst);
+	snprintf(r->recovery, sizeof(r->recovery),
+		 "rolled back: the source VF %u of %s runs and serves the VM again (it was reset: its guest may have seen it); the destination VF %u of %s is %s with a stale state: do not resume it",
+		 src->t->vfn, src->dev->path, dst->t->vfn, dst->dev->path,
+		 lm_vf_state_name(r->dst_state));
+	return -ESTALE;
+}
+
 /* After the point of no return: is the destination really running? */
 static int check_destination(struct mig *m)
 {
@@ -707,7 +790,7 @@ static int check_destination(struct mig *m)
 		return 0;
 	m->r->dst_state = ask_state(dst);
 	if (m->r->dst_state == LM_VF_RUNNING)
-		return 0;
+		return ask_state(m->src) == LM_VF_RUNNING ? source_came_back(m) : 0;
 	m->r->outcome = LM_MIG_STOPPED;
 	m->r->failed_step = LM_MIG_RESUME;
 	snprintf(m->r->error, sizeof(m->r->error),

@@ -512,6 +512,14 @@ int sim_vm_attach(struct sim *s, const char *name, struct sim_ctrl *vf,
 		vm->vf->dma = NULL;
 	vm->vf = vf;
 	vf->dma = vm;
+	/*
+	 * A VF reset since its state was loaded has no queues: the guest's
+	 * driver finds a reset controller and recovers as after any reset.
+	 */
+	if (!vf->nsq) {
+		sim_vm_recover(vm);
+		return 0;
+	}
 	for (i = 0; i < vm->nq; i++) {
 		ring_sq(vm, &vm->q[i]);
 		ring_cq(vm, &vm->q[i]);
