@@ -66,6 +66,7 @@ $(BUILD)/bench/sim-admin: bench/sim-admin.c $(SIM_MODEL) $(SIM_HDRS) | deps-buil
 bench: nvme sim $(BUILD)/bench/sim-admin
 	bench/sim-admin.sh
 	bench/guest-io.sh
+	bench/migrate.sh
 
 doc: $(MAN_PAGES)
 
