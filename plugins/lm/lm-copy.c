@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lm-copy-nbd.h"
+#include "lm-copy-pool.h"
 #include "lm-copy.h"
 
 /* LBA size and capacity of a block device, or of a file standing in for one. */
@@ -45,131 +47,176 @@ int lm_copy_spec(const char *spec, char *src, char *dst, size_t len)
 	return 0;
 }
 
-int lm_copier_open(struct lm_copier *c, const char *src, const char *dst,
-		   char *err, size_t errlen)
+/* The source: a namespace (or a file standing in for one), read only. */
+static int open_source(struct lm_copier *c, const char *src, struct stat *st,
+		       uint64_t *bytes, char *err, size_t errlen)
 {
-	uint32_t slba, dlba;
-	uint64_t sbytes, dbytes;
-	struct stat ss, ds;
-	int ret;
+	int e;
 
-	memset(c, 0, sizeof(*c));
-	c->dst = -1;
 	c->src = open(src, O_RDONLY | O_CLOEXEC);
 	if (c->src < 0) {
-		snprintf(err, errlen, "cannot open source %s: %s", src, strerror(errno));
-		return -errno;
+		e = errno;
+		snprintf(err, errlen, "cannot open source %s: %s", src, strerror(e));
+		return -e;
 	}
-	c->dst = open(dst, O_WRONLY | O_CLOEXEC);
-	if (c->dst < 0) {
-		snprintf(err, errlen, "cannot open destination %s: %s", dst, strerror(errno));
-		close(c->src);
-		return -errno;
-	}
-	if (fstat(c->src, &ss) || fstat(c->dst, &ds)) {
-		snprintf(err, errlen, "cannot stat %s or %s: %s", src, dst, strerror(errno));
+	if (fstat(c->src, st) || geometry(c->src, &c->lba_size, bytes)) {
+		e = errno;
+		snprintf(err, errlen, "cannot read the size of %s: %s", src, strerror(e));
 		goto fail;
 	}
-	if (S_ISCHR(ss.st_mode) || S_ISCHR(ds.st_mode)) {
+	if (S_ISCHR(st->st_mode)) {
 		snprintf(err, errlen,
 			 "%s is a character device (an NVMe controller?), not a namespace: give the namespaces' block devices (/dev/nvmeXnY)",
-			 S_ISCHR(ss.st_mode) ? src : dst);
+			 src);
+		e = EINVAL;
 		goto fail;
 	}
-	if ((S_ISBLK(ss.st_mode) && S_ISBLK(ds.st_mode) && ss.st_rdev == ds.st_rdev) ||
-	    (ss.st_dev == ds.st_dev && ss.st_ino == ds.st_ino)) {
+	c->nlbas = *bytes / c->lba_size;
+	return 0;
+fail:
+	close(c->src);
+	c->src = -1;
+	return -e;
+}
+
+/* A local destination: a block device or a file, checked against the source. */
+static int open_local(struct lm_copier *c, const char *src, const char *dst,
+		      const struct stat *ss, uint64_t sbytes, char *err, size_t errlen)
+{
+	uint32_t dlba;
+	uint64_t dbytes;
+	struct stat ds;
+	int e;
+
+	c->dst = open(dst, O_WRONLY | O_CLOEXEC);
+	if (c->dst < 0) {
+		e = errno;
+		snprintf(err, errlen, "cannot open destination %s: %s", dst, strerror(e));
+		return -e;
+	}
+	if (fstat(c->dst, &ds) || geometry(c->dst, &dlba, &dbytes)) {
+		e = errno;
+		snprintf(err, errlen, "cannot read the size of %s: %s", dst, strerror(e));
+		goto fail;
+	}
+	e = EINVAL;
+	if (S_ISCHR(ds.st_mode)) {
+		snprintf(err, errlen,
+			 "%s is a character device (an NVMe controller?), not a namespace: give the namespaces' block devices (/dev/nvmeXnY)",
+			 dst);
+		goto fail;
+	}
+	if ((S_ISBLK(ss->st_mode) && S_ISBLK(ds.st_mode) && ss->st_rdev == ds.st_rdev) ||
+	    (ss->st_dev == ds.st_dev && ss->st_ino == ds.st_ino)) {
 		snprintf(err, errlen, "%s and %s are the same namespace: nothing to copy onto itself",
 			 src, dst);
 		goto fail;
 	}
-	if (geometry(c->src, &slba, &sbytes) || geometry(c->dst, &dlba, &dbytes)) {
-		snprintf(err, errlen, "cannot read the size of %s or %s", src, dst);
-		goto fail;
-	}
-	if (slba != dlba || dbytes < sbytes) {
+	if (c->lba_size != dlba || dbytes < sbytes) {
 		snprintf(err, errlen,
 			 "%s (%" PRIu64 " bytes, %u-byte LBAs) does not fit %s (%" PRIu64 " bytes, %u-byte LBAs)",
-			 src, sbytes, slba, dst, dbytes, dlba);
+			 src, sbytes, c->lba_size, dst, dbytes, dlba);
 		goto fail;
 	}
-	c->lba_size = slba;
-	c->nlbas = sbytes / slba;
+	return 0;
+fail:
+	close(c->dst);
+	c->dst = -1;
+	return -e;
+}
+
+int lm_copier_open(struct lm_copier *c, const char *src, const char *dst,
+		   char *err, size_t errlen)
+{
+	uint64_t sbytes;
+	struct stat ss;
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	c->dst = -1;
+	ret = open_source(c, src, &ss, &sbytes, err, errlen);
+	if (ret)
+		return ret;
+	if (lm_copy_nbd_uri(dst))
+		ret = lm_copy_nbd_open(&c->nbd, dst, c->lba_size, sbytes, err, errlen);
+	else
+		ret = open_local(c, src, dst, &ss, sbytes, err, errlen);
+	if (ret) {
+		close(c->src);
+		return ret;
+	}
 	/* Changes name namespaces by ID: copy only the source's own. */
 	ret = ioctl(c->src, NVME_IOCTL_ID);
 	c->nsid = ret > 0 ? (uint32_t)ret : 0;
 	return 0;
-fail:
-	close(c->src);
-	close(c->dst);
-	return -EINVAL;
 }
 
-/* One piece of work: a byte extent; workers take them in turn. */
-struct job {
-	uint64_t off, len;
-};
-
-struct pool {
-	struct lm_copier *c;
-	struct job *jobs;
-	size_t njobs, next;
-	uint64_t done;		/* bytes of finished jobs */
-	pthread_mutex_t lock;
-	int err;
-	uint64_t err_off;
-};
-
-static void *worker(void *arg)
+bool lm_copy_take(struct lm_copy_pool *p, struct lm_copy_job *j)
 {
-	struct pool *p = arg;
-	uint8_t *buf = NULL;
-	struct job j;
-	ssize_t n;
-	uint64_t done;
+	bool got;
 
-	if (posix_memalign((void **)&buf, 4096, LM_COPY_MAX_IO))
-		goto oom;
-	for (;;) {
-		pthread_mutex_lock(&p->lock);
-		if (p->err || p->next == p->njobs) {
-			pthread_mutex_unlock(&p->lock);
-			break;
-		}
-		j = p->jobs[p->next++];
-		pthread_mutex_unlock(&p->lock);
+	pthread_mutex_lock(&p->lock);
+	got = !p->err && p->next < p->njobs;
+	if (got)
+		*j = p->jobs[p->next++];
+	pthread_mutex_unlock(&p->lock);
+	return got;
+}
+
+void lm_copy_done(struct lm_copy_pool *p, uint64_t len)
+{
+	pthread_mutex_lock(&p->lock);
+	p->done += len;
+	lm_progress_update(p->c->progress, p->c->bytes + p->done);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void lm_copy_fail(struct lm_copy_pool *p, int err, uint64_t off, const char *why)
+{
+	pthread_mutex_lock(&p->lock);
+	if (!p->err) {
+		p->err = err ? err : EIO;
+		p->err_off = off;
+		snprintf(p->why, sizeof(p->why), "%s", why ? why : "");
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* The writer of a local destination: pread, then pwrite, an extent at a time. */
+static void *local_writer(void *arg)
+{
+	struct lm_copy_writer *w = arg;
+	struct lm_copy_pool *p = w->p;
+	uint8_t *buf = NULL;
+	struct lm_copy_job j;
+	uint64_t done;
+	ssize_t n;
+
+	if (posix_memalign((void **)&buf, 4096, LM_COPY_MAX_IO)) {
+		lm_copy_fail(p, ENOMEM, 0, NULL);
+		return NULL;
+	}
+	while (lm_copy_take(p, &j)) {
 		for (done = 0; done < j.len; done += n) {
 			n = pread(p->c->src, buf, j.len - done, j.off + done);
 			if (n > 0 && pwrite(p->c->dst, buf, n, j.off + done) != n)
 				n = -1;
 			if (n <= 0) {
-				pthread_mutex_lock(&p->lock);
-				if (!p->err) {
-					p->err = n < 0 ? errno : EIO;
-					p->err_off = j.off + done;
-				}
-				pthread_mutex_unlock(&p->lock);
+				lm_copy_fail(p, n < 0 ? errno : EIO, j.off + done, NULL);
 				goto out;
 			}
 		}
-		pthread_mutex_lock(&p->lock);
-		p->done += j.len;
-		lm_progress_update(p->c->progress, p->c->bytes + p->done);
-		pthread_mutex_unlock(&p->lock);
+		lm_copy_done(p, j.len);
 	}
 out:
 	free(buf);
 	return NULL;
-oom:
-	pthread_mutex_lock(&p->lock);
-	p->err = ENOMEM;
-	pthread_mutex_unlock(&p->lock);
-	return NULL;
 }
 
-static int add_extent(struct pool *p, size_t *cap, uint64_t off, uint64_t len)
+static int add_extent(struct lm_copy_pool *p, size_t *cap, uint64_t off, uint64_t len)
 {
+	struct lm_copy_job *nj;
 	uint64_t n;
-	struct job *nj;
 
 	for (; len; off += n, len -= n) {
 		n = len < LM_COPY_MAX_IO ? len : LM_COPY_MAX_IO;
@@ -180,7 +227,7 @@ static int add_extent(struct pool *p, size_t *cap, uint64_t off, uint64_t len)
 				return -ENOMEM;
 			p->jobs = nj;
 		}
-		p->jobs[p->njobs++] = (struct job){ off, n };
+		p->jobs[p->njobs++] = (struct lm_copy_job){ off, n };
 	}
 	return 0;
 }
@@ -188,13 +235,16 @@ static int add_extent(struct pool *p, size_t *cap, uint64_t off, uint64_t len)
 int lm_copier_copy(struct lm_copier *c, const struct lm_chg *chg,
 		   char *err, size_t errlen)
 {
-	struct pool p = { .c = c, .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct lm_copy_pool p = { .c = c, .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct lm_copy_writer w[LM_COPY_THREADS];
 	pthread_t th[LM_COPY_THREADS];
-	uint64_t bytes = 0;
+	void *(*writer)(void *) = c->nbd ? lm_copy_nbd_writer : local_writer;
+	unsigned int nth = c->nbd ? lm_copy_nbd_conns(c->nbd) : LM_COPY_THREADS;
 	size_t cap = 0, i, nranges = 0;
-	int nth, t, ret = 0;
-
+	uint64_t bytes = 0;
 	bool whole = false;
+	unsigned int t;
+	int ret = 0;
 
 	for (i = 0; i < chg->nall; i++) {
 		if (!c->nsid || chg->all[i] == c->nsid) {
@@ -233,19 +283,26 @@ int lm_copier_copy(struct lm_copier *c, const struct lm_chg *chg,
 		bytes += p.jobs[i].len;
 	if (c->progress)
 		lm_progress_total(c->progress, c->bytes + bytes);
-	nth = p.njobs < LM_COPY_THREADS ? (int)p.njobs : LM_COPY_THREADS;
-	for (t = 0; t < nth; t++)
-		if (pthread_create(&th[t], NULL, worker, &p))
+	if (nth > LM_COPY_THREADS)
+		nth = LM_COPY_THREADS;
+	if (nth > p.njobs)
+		nth = p.njobs;
+	for (t = 0; t < nth; t++) {
+		w[t] = (struct lm_copy_writer){ &p, t };
+		if (pthread_create(&th[t], NULL, writer, &w[t]))
 			break;
+	}
 	nth = t;
-	if (!nth && p.njobs)
-		worker(&p);
+	if (!nth && p.njobs) {
+		w[0] = (struct lm_copy_writer){ &p, 0 };
+		writer(&w[0]);
+	}
 	for (t = 0; t < nth; t++)
 		pthread_join(th[t], NULL);
 	free(p.jobs);
 	if (p.err) {
 		snprintf(err, errlen, "copy failed at byte %" PRIu64 ": %s", p.err_off,
-			 strerror(p.err));
+			 p.why[0] ? p.why : strerror(p.err));
 		return -p.err;
 	}
 	c->bytes += bytes;
@@ -255,6 +312,8 @@ int lm_copier_copy(struct lm_copier *c, const struct lm_chg *chg,
 
 int lm_copier_flush(struct lm_copier *c, char *err, size_t errlen)
 {
+	if (c->nbd)
+		return lm_copy_nbd_flush(c->nbd, err, errlen);
 	if (fsync(c->dst) && errno != EINVAL) {
 		snprintf(err, errlen, "cannot flush the destination: %s", strerror(errno));
 		return -errno;
@@ -266,7 +325,12 @@ int lm_copier_close(struct lm_copier *c, char *err, size_t errlen)
 {
 	int ret = lm_copier_flush(c, err, errlen);
 
+	if (c->nbd) {
+		lm_copy_nbd_close(c->nbd);
+		c->nbd = NULL;
+	}
 	close(c->src);
-	close(c->dst);
+	if (c->dst >= 0)
+		close(c->dst);
 	return ret;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The range copier: moves changed LBA ranges from a source namespace to a
- * destination (block devices, or files standing in for them), in large
- * aligned requests, several in flight.
+ * destination (block devices, or files standing in for them, or an NBD
+ * export named by its URI: lm-copy-nbd.h), in large aligned requests,
+ * several in flight.
  */
 #ifndef LM_COPY_H
 #define LM_COPY_H
@@ -16,8 +17,11 @@
 #define LM_COPY_MAX_IO		(1u << 20)
 #define LM_COPY_THREADS		4
 
+struct lm_copy_nbd;
+
 struct lm_copier {
-	int src, dst;
+	int src, dst;		/* dst is -1 when the destination is NBD */
+	struct lm_copy_nbd *nbd;	/* the NBD destination, or NULL */
 	uint32_t nsid;		/* the source's namespace ID; 0: unknown, take all */
 	uint32_t lba_size;
 	uint64_t nlbas;		/* of the source */
@@ -34,11 +38,12 @@ int lm_copier_open(struct lm_copier *c, const char *src, const char *dst,
 int lm_copier_copy(struct lm_copier *c, const struct lm_chg *chg,
 		   char *err, size_t errlen);
 /*
- * fsync the destination: what was copied is on the device, not only in the
- * host's cache (a VF reads the medium, not this host's page cache).
+ * fsync the destination (an NBD flush for an NBD export): what was copied
+ * is on the device, not only in the host's cache (a VF reads the medium,
+ * not this host's page cache).
  */
 int lm_copier_flush(struct lm_copier *c, char *err, size_t errlen);
-/* fsync the destination and close both. */
+/* Flush the destination, then close both. */
 int lm_copier_close(struct lm_copier *c, char *err, size_t errlen);
 
 /* "SRC:DST" into two paths; 0 or -EINVAL. */
