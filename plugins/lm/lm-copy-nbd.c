@@ -44,6 +44,9 @@ bool lm_copy_nbd_uri(const char *dst)
 /* Writes in flight on one connection. */
 #define LM_COPY_NBD_DEPTH	4
 
+/* What a connection that died says, then libnbd's reason. */
+#define LOST	"lost the connection with writes in flight"
+
 enum slot_state { SLOT_FREE, SLOT_BUSY, SLOT_LANDED };
 
 /* One write's buffer; the completion callback marks it landed. */
@@ -141,11 +144,16 @@ static int check_export(struct lm_copy_nbd *n, struct nbd_handle *h, uint32_t lb
 			 n->uri, size, bytes);
 		return -ENOSPC;
 	}
-	if ((min && lba_size % min) || (max && max < lba_size)) {
+	if (min && lba_size % min) {
 		snprintf(err, errlen,
-			 "%s takes writes of %" PRId64 " to %" PRId64 " bytes in %" PRId64 "-byte blocks, which the source's %u-byte LBAs do not fit",
-			 n->uri, min ? min : 1, max ? max : (int64_t)LM_COPY_MAX_IO, min ? min : 1,
-			 lba_size);
+			 "%s takes writes in %" PRId64 "-byte blocks, which the source's %u-byte LBAs do not fill: export it with blocks of %u bytes or less",
+			 n->uri, min, lba_size, lba_size);
+		return -EINVAL;
+	}
+	if (max && max < lba_size) {
+		snprintf(err, errlen,
+			 "%s takes writes of at most %" PRId64 " bytes, less than one of the source's %u-byte LBAs",
+			 n->uri, max, lba_size);
 		return -EINVAL;
 	}
 	n->max_io = LM_COPY_MAX_IO;
@@ -294,7 +302,7 @@ static bool reap(struct lm_copy_pool *p, struct conn *cn, uint64_t next)
 	if (bad) {
 		if (nbd_aio_is_dead(cn->h) || nbd_aio_is_closed(cn->h))
 			snprintf(why, sizeof(why),
-				 "%s: lost the connection with writes in flight (the server went away or closed it)",
+				 "%s: " LOST ": the server closed it",
 				 uri);
 		else
 			snprintf(why, sizeof(why), "%s: the server failed the write: %s",
@@ -319,7 +327,7 @@ static struct slot *free_slot(struct lm_copy_pool *p, struct conn *cn, uint64_t 
 			if (cn->s[i].state == SLOT_FREE)
 				return &cn->s[i];
 		if (nbd_poll(cn->h, -1) < 0) {
-			conn_fail(p, cn, next, "lost the connection");
+			conn_fail(p, cn, next, LOST);
 			return NULL;
 		}
 	}
@@ -375,14 +383,14 @@ void *lm_copy_nbd_writer(void *arg)
 		j.len -= len;
 		/* Move what the socket takes now, without waiting. */
 		if (nbd_poll(cn->h, 0) < 0) {
-			conn_fail(p, cn, j.off, "lost the connection");
+			conn_fail(p, cn, j.off, LOST);
 			break;
 		}
 	}
 	/* Every write sent must land (or the connection die) before we go. */
 	while (nbd_aio_in_flight(cn->h) > 0 && !nbd_aio_is_dead(cn->h)) {
 		if (nbd_poll(cn->h, -1) < 0) {
-			conn_fail(p, cn, j.off, "lost the connection");
+			conn_fail(p, cn, j.off, LOST);
 			break;
 		}
 	}

@@ -666,7 +666,8 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 	/* A track that failed before logging anything leaves no file behind. */
 	if (ret && created && !r.entries)
 		unlink(output);
-	if (o.copier && lm_copier_close(o.copier, x.err, sizeof(x.err)) && !ret)
+	if (o.copier && lm_copier_close(o.copier, ret ? NULL : x.err, ret ? 0 : sizeof(x.err)) &&
+	    !ret)
 		ret = -EIO;
 	if (ret) {
 		ret = fail(&x, ret);
