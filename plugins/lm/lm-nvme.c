@@ -562,14 +562,15 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 		"queue full or VF reset -> exit 3, changes lost, a full copy is "
 		"required. SIGINT/SIGTERM stop logging, delete the queue, flush the "
 		"output. --copy SRC:DST copies each changed range from the source "
-		"namespace to the destination as it streams. The device writes the "
+		"namespace to the destination as it streams; DST may be an NBD URI "
+		"(nbd://host/export) on another host. The device writes the "
 		"queue long after the create command, which only works where the "
 		"PF's IOMMU group is identity (passthrough): checked in sysfs, "
 		"--force skips the check.";
 	struct lm_common c = LM_COMMON_INIT;
 	char *output = NULL, *format = "text", *copy = NULL;
 	bool overwrite = false, created = false;
-	char src[256], dst[256];
+	char src[1024], dst[1024];
 	char *entries_s = NULL, *interval_s = NULL;
 	char why[LM_ERR_LEN];
 	uint64_t entries = 0, interval = 10;
@@ -588,7 +589,7 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 		OPT_FMT("format", 'F', &format, "ranges as text, jsonl or binary"),
 		OPT_STR("entries", 'e', &entries_s, "queue entries (32 bytes each): up to 128 fit one page; more need a free hugepage; default: the most that fits"),
 		OPT_STR("interval", 'i', &interval_s, "milliseconds between looks at the queue, default 10"),
-		OPT_STR("copy", 'C', &copy, "SRC:DST namespaces: copy each changed range as it streams"),
+		OPT_STR("copy", 'C', &copy, "SRC:DST namespaces (DST may be an NBD URI): copy each changed range as it streams"),
 		OPT_FLAG("force", 0, &force, "skip the IOMMU identity check"),
 		OPT_END()
 	};
@@ -616,7 +617,7 @@ static int lm_track(int argc, char **argv, struct command *cmd,
 		return lm_err("track", -EINVAL, "--dry-run: tracking cannot be simulated without a queue; use the low-level commands with --dry-run");
 	}
 	if (copy && lm_copy_spec(copy, src, dst, sizeof(src))) {
-		return lm_err("track", -EINVAL, "--copy takes SRC:DST, two namespace devices");
+		return lm_err("track", -EINVAL, "--copy takes SRC:DST, two namespace devices (DST may be an NBD URI)");
 	}
 	ret = lm_begin(&x, "track", argc, argv, &c, true);
 	if (ret)
@@ -693,8 +694,11 @@ static int lm_copy_ranges(int argc, char **argv, struct command *cmd,
 		"any of its formats) from the SRC namespace to DST: large aligned "
 		"requests, several in flight, only the source's own namespace ID. "
 		"SRC and DST must be two different namespaces (or files standing in "
-		"for them); a change file whose ranges all belong to another "
-		"namespace is an error, not an empty copy.";
+		"for them); DST may be an NBD export instead, by its URI "
+		"(nbd://host[:port]/export, nbd+unix:///export?socket=PATH, nbds:// "
+		"with TLS), checked before the first write. A change file whose "
+		"ranges all belong to another namespace is an error, not an empty "
+		"copy.";
 	struct lm_chg chg = { 0 };
 	struct lm_progress pg;
 	char *changes = NULL, *format = "normal";
@@ -720,7 +724,7 @@ static int lm_copy_ranges(int argc, char **argv, struct command *cmd,
 	if (lm_fmt_parse(format, &fmt, err, sizeof(err)))
 		return lm_err("copy-ranges", -EINVAL, "%s", err);
 	if (!changes || !*changes || optind != argc - 2) {
-		return lm_err("copy-ranges", -EINVAL, "usage: nvme lm copy-ranges --changes FILE SRC DST");
+		return lm_err("copy-ranges", -EINVAL, "usage: nvme lm copy-ranges --changes FILE SRC DST|NBD-URI");
 	}
 	f = strcmp(changes, "-") ? fopen(changes, "r") : stdin;
 	if (!f) {
