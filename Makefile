@@ -67,6 +67,7 @@ bench: nvme sim $(BUILD)/bench/sim-admin
 	bench/sim-admin.sh
 	bench/guest-io.sh
 	bench/migrate.sh
+	bench/nbd-copy.sh
 
 doc: $(MAN_PAGES)
 
