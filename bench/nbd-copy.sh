@@ -43,7 +43,7 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-_hosts_start
+_hosts_start 10.199.0.1 10.199.0.2
 cd "$work"
 
 bytes=$((size_mib << 20))
