@@ -47,6 +47,14 @@ int lm_copy_spec(const char *spec, char *src, char *dst, size_t len)
 	return 0;
 }
 
+/* Turn O_DIRECT on for an open descriptor; 0 or -1 (errno). */
+static int direct_io(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_DIRECT);
+}
+
 /* The source: a namespace (or a file standing in for one), read only. */
 static int open_source(struct lm_copier *c, const char *src, struct stat *st,
 		       uint64_t *bytes, char *err, size_t errlen)
@@ -69,6 +77,18 @@ static int open_source(struct lm_copier *c, const char *src, struct stat *st,
 			 "%s is a character device (an NVMe controller?), not a namespace: give the namespaces' block devices (/dev/nvmeXnY)",
 			 src);
 		e = EINVAL;
+		goto fail;
+	}
+	/*
+	 * The guest writes the namespace through its VF, never through this
+	 * host's page cache: a block cached here by an earlier read (the full
+	 * copy's) would be copied stale in a later round. Block devices are
+	 * read around the cache; the copier's buffers and extents are aligned.
+	 */
+	if (S_ISBLK(st->st_mode) && direct_io(c->src)) {
+		e = errno;
+		snprintf(err, errlen, "cannot read %s around the page cache (O_DIRECT): %s",
+			 src, strerror(e));
 		goto fail;
 	}
 	c->nlbas = *bytes / c->lba_size;
@@ -116,6 +136,16 @@ static int open_local(struct lm_copier *c, const char *src, const char *dst,
 		snprintf(err, errlen,
 			 "%s (%" PRIu64 " bytes, %u-byte LBAs) does not fit %s (%" PRIu64 " bytes, %u-byte LBAs)",
 			 src, sbytes, c->lba_size, dst, dbytes, dlba);
+		goto fail;
+	}
+	/*
+	 * The destination VF reads the medium, not this cache: written around
+	 * it, a flush has only the device's own cache left to write back.
+	 */
+	if (S_ISBLK(ds.st_mode) && direct_io(c->dst)) {
+		e = errno;
+		snprintf(err, errlen, "cannot write %s around the page cache (O_DIRECT): %s",
+			 dst, strerror(e));
 		goto fail;
 	}
 	return 0;
