@@ -51,7 +51,7 @@ bool lm_copy_nbd_uri(const char *dst)
 #define LM_COPY_NBD_IO		(256u << 10)
 
 /* What a connection that died says, then libnbd's reason. */
-#define LOST	"lost the connection with writes in flight"
+#define LOST_CONNECTION	"lost the connection with writes in flight"
 
 enum slot_state { SLOT_FREE, SLOT_BUSY, SLOT_LANDED };
 
@@ -308,7 +308,7 @@ static bool reap(struct lm_copy_pool *p, struct conn *cn, uint64_t next)
 	if (bad) {
 		if (nbd_aio_is_dead(cn->h) || nbd_aio_is_closed(cn->h))
 			snprintf(why, sizeof(why),
-				 "%s: " LOST ": the server closed it",
+				 "%s: " LOST_CONNECTION ": the server closed it",
 				 uri);
 		else
 			snprintf(why, sizeof(why), "%s: the server failed the write: %s",
@@ -333,7 +333,7 @@ static struct slot *free_slot(struct lm_copy_pool *p, struct conn *cn, uint64_t 
 			if (cn->s[i].state == SLOT_FREE)
 				return &cn->s[i];
 		if (nbd_poll(cn->h, -1) < 0) {
-			conn_fail(p, cn, next, LOST);
+			conn_fail(p, cn, next, LOST_CONNECTION);
 			return NULL;
 		}
 	}
@@ -389,14 +389,14 @@ void *lm_copy_nbd_writer(void *arg)
 		j.len -= len;
 		/* Move what the socket takes now, without waiting. */
 		if (nbd_poll(cn->h, 0) < 0) {
-			conn_fail(p, cn, j.off, LOST);
+			conn_fail(p, cn, j.off, LOST_CONNECTION);
 			break;
 		}
 	}
 	/* Every write sent must land (or the connection die) before we go. */
 	while (nbd_aio_in_flight(cn->h) > 0 && !nbd_aio_is_dead(cn->h)) {
 		if (nbd_poll(cn->h, -1) < 0) {
-			conn_fail(p, cn, j.off, LOST);
+			conn_fail(p, cn, j.off, LOST_CONNECTION);
 			break;
 		}
 	}
