@@ -17,6 +17,7 @@
 #include "lm-ctrl-state.h"
 #include "lm-handover.h"
 #include "lm-mig-remote.h"
+#include "lm-mig-journal.h"
 #include "lm-mig-tracker.h"
 #include "lm-migrate.h"
 #include "lm-ops.h"
@@ -49,6 +50,9 @@ struct mig {
 	bool dst_resumed;
 	bool dst_reenabled;		/* found running after a failed resume */
 	bool src_reset;			/* found running after the suspend */
+	struct lm_mig_journal journal;	/* what we hold, for a successor */
+	struct lm_mig_record dead;	/* left by a migration that died */
+	bool dead_past_return;		/* ... after its destination resumed */
 	void *state;
 	uint64_t state_len;
 };
@@ -327,6 +331,16 @@ static void rollback(struct mig *m)
 	int ret;
 
 	r->src_state = m->src_suspended ? LM_VF_SUSPENDED : LM_VF_RUNNING;
+	if (m->dead_past_return) {
+		r->outcome = LM_MIG_STOPPED;
+		r->src_state = LM_VF_SUSPENDED;
+		r->dst_state = LM_VF_RUNNING;
+		snprintf(r->recovery, sizeof(r->recovery),
+			 "the migration that died (process %d) went past the point of no return: the destination VF %u of %s runs with the VM's state, the source VF %u of %s stays suspended; hand the VM over to the destination, there is nothing left to migrate",
+			 (int)m->dead.pid, dst->t->vfn, dst->dev->path, src->t->vfn,
+			 src->dev->path);
+		return;
+	}
 	if (r->failed_step == LM_MIG_PREPARE && !m->dst_suspended_by_us) {
 		r->outcome = LM_MIG_NOT_STARTED;
 		snprintf(r->recovery, sizeof(r->recovery),
@@ -415,6 +429,75 @@ static void rollback(struct mig *m)
 		 src->t->vfn, src->dev->path, dside);
 }
 
+/* ---- what a migration of this VF that died left behind ---- */
+
+/* Our record: what a successor must undo if we are killed. */
+static void record(struct mig *m)
+{
+	char err[512];
+
+	if (m->journal.held && lm_mig_journal_write(&m->journal, err, sizeof(err)))
+		say(m, "%s: a migration killed from here on is not cleaned up after", err);
+}
+
+/*
+ * Its change queue is deleted (the VF takes one queue at a time); a
+ * source it left suspended in its stop section is resumed when the
+ * destination never ran, and when it did, the VM belongs there.
+ */
+static int adopt_dead(struct mig *m)
+{
+	const struct lm_mig_side *src = m->src, *dst = m->dst;
+	const struct lm_mig_record *d = &m->dead;
+	char err[512], why[320];
+	struct lm_cmd c;
+	int ret;
+
+	if (!d->pid)
+		return 0;
+	/* A suspend with DUDMQ deleted it already, in the stop section. */
+	if (d->cdqid >= 0 && !d->stop) {
+		lm_enc_cdq_delete(&c, d->cdqid);
+		ret = lm_dev_submit(src->dev, &c, NULL);
+		if (!ret)
+			say(m, "a migration of this VF that died (process %d) left its change queue %d: deleted",
+			    (int)d->pid, d->cdqid);
+		else if (!lm_status_is_cmd(ret, LM_SC_INVALID_CDQ)) {
+			lm_dev_error(why, sizeof(why), &c, ret);
+			say(m, "a migration of this VF that died (process %d) left its change queue %d, which cannot be deleted: %s",
+			    (int)d->pid, d->cdqid, why);
+		}
+	}
+	if (!d->stop || src->t->profile != LM_PROFILE_TP4159 ||
+	    ask_state(src) != LM_VF_SUSPENDED) {
+		/* A destination it suspended and loaded nothing into is ours. */
+		m->dst_suspended_by_us = !d->stop;
+		return 0;
+	}
+	switch (ask_state(dst)) {
+	case LM_VF_SUSPENDED:
+		ret = side_resume(src, err, sizeof(err));
+		if (ret) {
+			fail_msg(m, "a migration of VF %u of %s that died in its stop section (process %d) left it suspended, and it cannot be resumed: %s",
+				 src->t->vfn, src->dev->path, (int)d->pid, err);
+			return ret;
+		}
+		say(m, "a migration of this VF that died in its stop section (process %d) left it suspended, the destination never started: the source VF %u of %s is resumed",
+		    (int)d->pid, src->t->vfn, src->dev->path);
+		return 0;
+	case LM_VF_RUNNING:
+		m->dead_past_return = true;
+		fail_msg(m, "a migration of VF %u of %s (process %d) died after the destination VF %u of %s resumed",
+			 src->t->vfn, src->dev->path, (int)d->pid, dst->t->vfn, dst->dev->path);
+		return -EALREADY;
+	default:
+		fail_msg(m, "a migration of VF %u of %s (process %d) died in its stop section and left it suspended; whether the destination VF %u of %s runs cannot be told: check it (nvme lm info %s), then resume one of them",
+			 src->t->vfn, src->dev->path, (int)d->pid, dst->t->vfn,
+			 dst->dev->path, dst->dev->path);
+		return -EIO;
+	}
+}
+
 /* ---- preparation: everything checked before the guest notices ---- */
 
 static int prepare(struct mig *m)
@@ -451,10 +534,16 @@ static int prepare(struct mig *m)
 		ret = lm_check_vfio(dst->t, dst->dev->name, false, err, sizeof(err));
 	if (!ret)
 		ret = lm_check_vfio(src->t, src->dev->name, false, err, sizeof(err));
+	if (!ret)
+		ret = lm_mig_journal_open(&m->journal, src->dev->name, src->t->vfn,
+					  &m->dead, err, sizeof(err));
 	if (ret) {
 		fail_msg(m, "%s", err);
 		return ret;
 	}
+	ret = adopt_dead(m);
+	if (ret)
+		return ret;
 	/* A device that cannot tell is given the benefit of the doubt. */
 	if (src->t->profile == LM_PROFILE_TP4159 && ask_state(src) == LM_VF_SUSPENDED) {
 		fail_msg(m, "the source VF %u of %s is suspended: nothing to migrate live (resume it, or save and restore it by hand)",
@@ -498,6 +587,8 @@ static int tracker_up(struct mig *m)
 		return ret;
 	}
 	m->tracking = true;
+	m->journal.rec.cdqid = m->trk.tr.cdqid;
+	record(m);
 	return 0;
 }
 
@@ -655,6 +746,8 @@ static int stop_section(struct mig *m)
 		}
 	}
 
+	m->journal.rec.stop = true;
+	record(m);
 	begin(m, LM_MIG_SUSPEND);
 	ret = side_suspend(src, m->tracking, err, sizeof(err));
 	if (ret) {
@@ -870,6 +963,7 @@ int lm_migrate_run(const struct lm_mig_side *src, const struct lm_mig_side *dst,
 	}
 	if (m.copier_open)
 		lm_copier_close(&m.copier, err, sizeof(err));
+	lm_mig_journal_close(&m.journal);
 	lm_chg_free(&m.carry);
 	free(m.state);
 	r->total_us = mono_us() - m.t0;
