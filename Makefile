@@ -52,7 +52,7 @@ MAN_SRCS	:= $(filter-out %-options.txt,$(wildcard Documentation/nvme-lm-*.txt))
 MAN_PAGES	:= $(patsubst Documentation/%.txt,$(BUILD)/man/%.1,$(MAN_SRCS))
 
 SIM_DIR		:= $(BUILD)/sim
-SIM_DAEMON	:= $(addprefix tests/sim/,lmsimd.c sim-server.c sim-ctl.c sim-fault.c)
+SIM_DAEMON	:= $(addprefix tests/sim/,lmsimd.c sim-server.c sim-ctl.c sim-fault.c sim-vm-move.c)
 SIM_MODEL	:= $(addprefix tests/sim/,sim-config.c sim-images.c sim-admin.c sim-lm.c sim-sysfs.c \
 		   sim-guest.c sim-nbd.c)
 SIM_SRCS	:= $(SIM_DAEMON) $(SIM_MODEL)

@@ -23,6 +23,12 @@ enum lmsim_msg {
 	LMSIM_STAT	= 2,	/* like OPEN, but nothing is bound or passed */
 	LMSIM_ADMIN	= 3,
 	LMSIM_CTL	= 4,	/* a text control line from lmsimctl */
+	/*
+	 * A VM arriving from another simulator (sim-vm-move.c): its driver's
+	 * state as payload, then one byte carrying its memory file and its
+	 * NBD clients' sockets (SCM_RIGHTS). Answered as CTL is.
+	 */
+	LMSIM_VM_IN	= 5,
 };
 
 struct lmsim_hdr {

@@ -150,6 +150,19 @@ static int ctl_attach(struct ctl_call *c)
 	return 0;
 }
 
+/* move VM SOCKET PF VF: PF and VF are the receiver's. */
+static int ctl_move(struct ctl_call *c)
+{
+	unsigned long long pf, vf;
+	char err[512];
+
+	if (number(c->arg[2], 10, UINT32_MAX, &pf) || number(c->arg[3], 10, UINT32_MAX, &vf))
+		return -EINVAL;
+	if (sim_vm_send(c->s, c->arg[0], c->arg[1], pf, vf, err, sizeof(err)))
+		snprintf(c->out, c->len, "error: %s\n", err);
+	return 0;
+}
+
 static int ctl_write(struct ctl_call *c)
 {
 	unsigned long long slba, nlb, byte = 0xa5;
@@ -228,6 +241,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "bind", 3, 3, 0, ctl_bind, "PF VF DRIVER" },
 	{ "reset", 2, 2, 0, ctl_reset, "PF VF" },
 	{ "attach", 3, 5, 1, ctl_attach, "VM PF VF [QUEUES [ENTRIES]]" },
+	{ "move", 4, 4, -1, ctl_move, "VM SOCKET PF VF" },
 	{ "write", 4, 5, 0, ctl_write, "PF VF SLBA NLB [BYTE]" },
 	{ "fault", 1, 5, -1, ctl_fault,
 	  "status|delay|lose|flip|mute|timeout OPCODE NTH [STATUS|MS], reset OPCODE NTH PF VF, write-after-read PF VF LBA [BYTE], or clear" },

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "sim.h"
@@ -371,6 +372,38 @@ int sim_vm_submit(struct sim_vm *vm, int cid, int client, uint64_t handle,
 	return 0;
 }
 
+/*
+ * Guest memory is a memory file, so that the VM can move to another
+ * simulator (sim-vm-move.c) with its memory as it is: map fd, or a new
+ * zeroed one for fd -1. 0, or -1 with errno set.
+ */
+int sim_vm_map(struct sim_vm *vm, int fd)
+{
+	int e;
+
+	if (fd < 0) {
+		fd = memfd_create("lmsim-vm", MFD_CLOEXEC);
+		if (fd < 0)
+			return -1;
+		if (ftruncate(fd, vm->mem_len)) {
+			e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+	}
+	vm->mem = mmap(NULL, vm->mem_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (vm->mem == MAP_FAILED) {
+		e = errno;
+		vm->mem = NULL;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	vm->mem_fd = fd;
+	return 0;
+}
+
 /* Lay out guest memory: rings first, then a PRP page and a buffer per slot. */
 static int vm_create(struct sim *s, struct sim_vm *vm, const char *name,
 		     struct sim_ctrl *vf, unsigned int nq, unsigned int qentries,
@@ -393,9 +426,8 @@ static int vm_create(struct sim *s, struct sim_vm *vm, const char *name,
 	vm->size = ns->nsze << ns->lba_shift;
 	ring = ((uint64_t)qentries * (SQE_LEN + CQE_LEN) + SIM_PAGE - 1) & ~(uint64_t)(SIM_PAGE - 1);
 	vm->mem_len = ring * nq + (uint64_t)SIM_VM_SLOTS * (SIM_PAGE + SIM_MAX_IO);
-	vm->mem = calloc(1, vm->mem_len);
-	if (!vm->mem) {
-		snprintf(err, errlen, "no memory for the VM");
+	if (sim_vm_map(vm, -1)) {
+		snprintf(err, errlen, "no memory for the VM: %s", strerror(errno));
 		return -ENOMEM;
 	}
 	for (i = 0; i < nq; i++, pa += ring)
@@ -503,11 +535,19 @@ int sim_vm_attach(struct sim *s, const char *name, struct sim_ctrl *vf,
 		vm = free_vm;
 		guest_create_queues(vm, vf);
 	}
-	/*
-	 * The hand-over a VMM does: the VM's memory now belongs to the new
-	 * VF's IOMMU domain, and the doorbells it last wrote reach the new
-	 * device. The queues themselves are whatever the VF's state says.
-	 */
+	sim_vm_enter(vm, vf);
+	return 0;
+}
+
+/*
+ * The hand-over a VMM does: the VM's memory now belongs to the new VF's
+ * IOMMU domain, and the doorbells it last wrote reach the new device. The
+ * queues themselves are whatever the VF's state says.
+ */
+void sim_vm_enter(struct sim_vm *vm, struct sim_ctrl *vf)
+{
+	unsigned int i;
+
 	if (vm->vf && vm->vf != vf)
 		vm->vf->dma = NULL;
 	vm->vf = vf;
@@ -518,14 +558,13 @@ int sim_vm_attach(struct sim *s, const char *name, struct sim_ctrl *vf,
 	 */
 	if (!vf->nsq) {
 		sim_vm_recover(vm);
-		return 0;
+		return;
 	}
 	for (i = 0; i < vm->nq; i++) {
 		ring_sq(vm, &vm->q[i]);
 		ring_cq(vm, &vm->q[i]);
 	}
 	sim_io_kick(vf);
-	return 0;
 }
 
 void sim_vm_destroy(struct sim_vm *vm)
@@ -542,6 +581,9 @@ void sim_vm_destroy(struct sim_vm *vm)
 		unlink(vm->sock);
 	if (vm->vf)
 		vm->vf->dma = NULL;
-	free(vm->mem);
+	if (vm->mem) {
+		munmap(vm->mem, vm->mem_len);
+		close(vm->mem_fd);
+	}
 	memset(vm, 0, sizeof(*vm));
 }

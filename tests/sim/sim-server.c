@@ -3,7 +3,8 @@
  * The daemon's server: the admin socket's clients (the preload library and
  * lmsimctl) and every VM's NBD socket, in one poll loop. A client message
  * is OPEN or STAT (a device node), ADMIN (a command for the device model,
- * through the faults) or CTL (a control line, sim-ctl.c).
+ * through the faults), CTL (a control line, sim-ctl.c) or VM_IN (a VM
+ * moving here, sim-vm-move.c).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -237,6 +238,39 @@ static void handle_ctl(struct server *srv, struct client *cl,
 		drop_client(cl);
 }
 
+/* ---- VM_IN: a VM moving here from another simulator ---- */
+
+static void handle_vm_in(struct server *srv, struct client *cl,
+			 const struct lmsim_hdr *h, const uint8_t *payload)
+{
+	struct lmsim_hdr rh = { .magic = LMSIM_MAGIC, .type = LMSIM_CTL };
+	char cbuf[CMSG_SPACE(sizeof(int) * (1 + SIM_NBD_CLIENTS))], byte, out[512], err[256];
+	struct iovec iov = { &byte, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm;
+	int fds[1 + SIM_NBD_CLIENTS];
+	unsigned int n = 0;
+
+	if (recvmsg(cl->fd, &mh, MSG_CMSG_CLOEXEC) != 1) {
+		drop_client(cl);
+		return;
+	}
+	cm = CMSG_FIRSTHDR(&mh);
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
+		n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		memcpy(fds, CMSG_DATA(cm), n * sizeof(int));
+	}
+	if (sim_vm_receive(srv->sim, payload, h->len, fds, n, err, sizeof(err)))
+		snprintf(out, sizeof(out), "error: %s\n", err);
+	else
+		snprintf(out, sizeof(out), "ok\n");
+	rh.len = strlen(out);
+	if (lmsim_full_io(cl->fd, &rh, sizeof(rh), true) ||
+	    lmsim_full_io(cl->fd, out, rh.len, true))
+		drop_client(cl);
+}
+
 static void handle(struct server *srv, struct client *cl)
 {
 	struct lmsim_hdr h;
@@ -267,6 +301,9 @@ static void handle(struct server *srv, struct client *cl)
 		break;
 	case LMSIM_CTL:
 		handle_ctl(srv, cl, &h, payload);
+		break;
+	case LMSIM_VM_IN:
+		handle_vm_in(srv, cl, &h, payload);
 		break;
 	default:
 		drop_client(cl);

@@ -286,6 +286,7 @@ struct sim_vm {
 	struct sim_ctrl *vf;	/* attached VF */
 	uint8_t *mem;		/* guest memory; guest physical = offset */
 	uint64_t mem_len;
+	int mem_fd;		/* the memory file it maps, while mem is set */
 	uint32_t nsid;
 	uint32_t lba_shift;
 	uint64_t size;		/* bytes of the disk */
@@ -361,6 +362,8 @@ void sim_ctrl_init_state(struct sim_ctrl *ctrl);
 int sim_vm_attach(struct sim *s, const char *name, struct sim_ctrl *vf,
 		  unsigned int nq, unsigned int qentries, char *err, size_t errlen);
 void sim_vm_destroy(struct sim_vm *vm);
+int sim_vm_map(struct sim_vm *vm, int fd);
+void sim_vm_enter(struct sim_vm *vm, struct sim_ctrl *vf);
 void sim_vm_recover(struct sim_vm *vm);
 void sim_vf_flr(struct sim_ctrl *vf);
 void sim_io_kick(struct sim_ctrl *ctrl);
@@ -394,6 +397,12 @@ enum sim_fault_kind sim_fault_admin(struct sim *s, struct sim_cmd *c,
 /* sim-ctl.c: the control commands, one table */
 void sim_ctl(struct sim *s, const char *line, char *out, size_t len);
 void sim_ctl_usage(FILE *f);
+
+/* sim-vm-move.c: a VM moves to another simulator (another host's) */
+int sim_vm_send(struct sim *s, const char *name, const char *sock,
+		unsigned int pf, unsigned int vf, char *err, size_t errlen);
+int sim_vm_receive(struct sim *s, const void *wire, size_t len, const int *fds,
+		   unsigned int nfds, char *err, size_t errlen);
 
 /* sim-server.c: the admin socket, its clients and every VM's NBD socket */
 int sim_serve(struct sim *s, const char *sock_path, pid_t owner);
