@@ -33,9 +33,9 @@ _nvme_lm_opts() {
 	case $1 in
 	info) echo "--output-format -o --verbose -v --timeout -t --profile -p" ;;
 	suspend | lm-suspend) echo "$common -o --notify -N --delete-cdq -d" ;;
-	resume) echo "$common -o --force" ;;
+	resume) echo "$common -o --allow-unbound" ;;
 	save | lm-save) echo "$common -o --file -f --raw -r --overwrite --csvi" ;;
-	restore | lm-restore) echo "$common -o --file -f --raw -r --force --csvi" ;;
+	restore | lm-restore) echo "$common -o --file -f --raw -r --ignore-compat --allow-unbound --csvi" ;;
 	track | lm-track)
 		echo "$common -o --file -f --overwrite --format -F --entries -e
 			--interval -i --copy -C --force"

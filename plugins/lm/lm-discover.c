@@ -242,8 +242,11 @@ int lm_target_resolve(struct lm_dev *d, const struct lm_select *sel,
 	t->nvi = pf->sec[i].nvi;
 	snprintf(t->pf_addr, sizeof(t->pf_addr), "%s", pf->addr);
 	t->have_sysfs = *pf->addr &&
-		!lm_sysfs_vf_addr(pf->addr, t->vfn, t->vf_addr, sizeof(t->vf_addr)) &&
-		!lm_sysfs_driver(t->vf_addr, t->driver, sizeof(t->driver));
+		!lm_sysfs_vf_addr(pf->addr, t->vfn, t->vf_addr, sizeof(t->vf_addr));
+	if (t->have_sysfs)
+		t->driver_err = lm_sysfs_driver(t->vf_addr, t->driver, sizeof(t->driver));
+	if (t->driver_err)
+		t->driver[0] = '\0';
 out:
 	free(pf);
 	return ret;

@@ -96,10 +96,11 @@ struct lm_target {
 	bool online;
 	uint16_t nvq, nvi;
 	uint32_t max_xfer;		/* bytes per command, from MDTS */
-	bool have_sysfs;
+	bool have_sysfs;		/* the VF's PCI function is known */
 	char pf_addr[32];
 	char vf_addr[32];
-	char driver[64];
+	char driver[64];		/* "" for none, or when driver_err */
+	int driver_err;			/* why sysfs does not tell it, or 0 */
 	struct lm_state_formats formats;
 	/*
 	 * CSVI for this plugin's NVMe controller state version on this

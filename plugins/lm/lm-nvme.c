@@ -53,7 +53,8 @@ static const char *timeout_help = "admin command timeout in milliseconds (0: the
 static const char *profile_help = "command set: auto|tp4159|intel-2022 (auto: what Identify says)";
 static const char *dry_run_help = "print the admin commands that would be sent, send none of them (only Identify, to look the VF up)";
 static const char *csvi_help = "controller state version index to use instead of the one CNS 20h lists for NVMe state version 0 (1-based)";
-static const char *force_help = "proceed although the VF's driver cannot be verified (unbound, no sysfs)";
+static const char *allow_unbound_help = "accept a VF bound to no driver (never one bound to another driver than vfio, nor one whose driver sysfs does not tell)";
+static const char *ignore_compat_help = "load a state from another model or profile (integrity, the state format and the driver check still hold)";
 
 /*
  * Options every device command shares. The numbers are taken as text and
@@ -218,11 +219,11 @@ static int lm_begin(struct lm_ctx *x, const char *cmd, int argc, char **argv,
 }
 
 /* The driver check, but a dry run changes nothing it could guard. */
-static int check_vfio(struct lm_ctx *x, bool force)
+static int check_vfio(struct lm_ctx *x, bool allow_unbound)
 {
 	if (x->dev.dry_run)
 		return 0;
-	return lm_check_vfio(&x->t, x->dev.name, force, x->err, sizeof(x->err));
+	return lm_check_vfio(&x->t, x->dev.name, allow_unbound, x->err, sizeof(x->err));
 }
 
 static int lm_info(int argc, char **argv, struct command *cmd,
@@ -342,16 +343,18 @@ static int lm_resume(int argc, char **argv, struct command *cmd,
 {
 	const char *desc =
 		"Resume a suspended VF (Migration Send, Resume). Refused unless the "
-		"VF is bound to vfio-pci or a VFIO variant driver: a resumed VF "
-		"may DMA wherever its state points.";
+		"VF is bound to vfio-pci or a VFIO variant driver (LM_VFIO_DRIVERS "
+		"adds one): a resumed VF may DMA wherever its state points. An "
+		"unbound VF only with --allow-unbound; one bound to the host's nvme "
+		"driver, or whose driver sysfs does not tell, never.";
 	struct lm_common c = LM_COMMON_INIT;
-	bool force = false;
+	bool allow_unbound = false;
 	struct lm_ctx x;
 	int ret;
 
 	OPT_ARGS(opts) = {
 		LM_COMMON_OPTS(c, 'o'),
-		OPT_FLAG("force", 0, &force, force_help),
+		OPT_FLAG("allow-unbound", 0, &allow_unbound, allow_unbound_help),
 		OPT_END()
 	};
 
@@ -361,7 +364,7 @@ static int lm_resume(int argc, char **argv, struct command *cmd,
 	ret = lm_begin(&x, "resume", argc, argv, &c, true);
 	if (ret)
 		return ret;
-	ret = check_vfio(&x, force);
+	ret = check_vfio(&x, allow_unbound);
 	if (!ret)
 		ret = lm_op_resume(&x.dev, &x.t, x.err, sizeof(x.err));
 	if (ret)
@@ -456,10 +459,10 @@ static int lm_restore(int argc, char **argv, struct command *cmd,
 		"Load a saved controller state into a suspended VF (Set Controller "
 		"State, one entire transfer or first/middle/last chunks within "
 		"MDTS). The file is checked in full first (integrity, then "
-		"compatibility: model, profile, state format; --force overrides "
-		"only compatibility and the driver check of an unbound VF). The VF "
-		"must be bound to vfio-pci. A failure part-way leaves the VF "
-		"suspended, and says so.";
+		"compatibility: model, profile, state format; --ignore-compat "
+		"overrides model and profile only). The VF must be bound to "
+		"vfio-pci or a VFIO variant driver, as for resume. A failure "
+		"part-way leaves the VF suspended, and says so.";
 	struct lm_common c = LM_COMMON_INIT;
 	_lm_free_ void *state = NULL;
 	struct lm_progress pg;
@@ -467,7 +470,7 @@ static int lm_restore(int argc, char **argv, struct command *cmd,
 	struct lm_held_signals held = { 0 };
 	struct lm_sf_hdr h;
 	char *input = NULL;
-	bool raw = false, force = false;
+	bool raw = false, ignore_compat = false, allow_unbound = false;
 	struct lm_ctx x;
 	uint64_t len = 0;
 	int ret;
@@ -476,7 +479,8 @@ static int lm_restore(int argc, char **argv, struct command *cmd,
 		LM_COMMON_OPTS(c, 'o'),
 		OPT_FILE("file", 'f', &input, "state file to load, - for stdin"),
 		OPT_FLAG("raw", 'r', &raw, "the input is a bare controller state (no container)"),
-		OPT_FLAG("force", 0, &force, force_help),
+		OPT_FLAG("ignore-compat", 0, &ignore_compat, ignore_compat_help),
+		OPT_FLAG("allow-unbound", 0, &allow_unbound, allow_unbound_help),
 		OPT_STR("csvi", 0, &c.csvi, csvi_help),
 		OPT_END()
 	};
@@ -493,14 +497,14 @@ static int lm_restore(int argc, char **argv, struct command *cmd,
 	/* The state to load, checked in full before the device sees a byte. */
 	ret = lm_state_read(input, raw, x.t.profile, &h, &state, &len, x.err,
 			    sizeof(x.err));
-	if (!ret && !raw && !force && !x.dev.dry_run)
+	if (!ret && !raw && !ignore_compat && !x.dev.dry_run)
 		ret = lm_check_compat(&h.id, &x.t, x.err, sizeof(x.err));
 	/* --csvi names the index by hand; a dry run may have no device. */
 	if (!ret && !(c.csvi && *c.csvi) && !(x.dev.dry_run && x.dev.fd < 0))
 		ret = lm_pick_restore_csvi(&x.t, x.dev.name, state, len, x.err,
 					   sizeof(x.err));
 	if (!ret)
-		ret = check_vfio(&x, force);
+		ret = check_vfio(&x, allow_unbound);
 	if (!ret && !x.dev.dry_run && lm_op_is_suspended(&x.dev, &x.t) == 0) {
 		snprintf(x.err, sizeof(x.err),
 			 "VF %u (CNTLID 0x%x) is running: suspend the destination first (nvme lm suspend %s --vf %u); nothing was sent",

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "lm-sysfs.h"
 
@@ -53,20 +54,36 @@ int lm_sysfs_vf_addr(const char *pf_addr, unsigned int vfn, char *addr,
 
 int lm_sysfs_driver(const char *addr, char *drv, size_t len)
 {
-	char p[PATH_MAX];
-	int ret;
+	char p[PATH_MAX], real[PATH_MAX], drivers[PATH_MAX];
+	const char *name;
+	struct stat st;
+	size_t n;
 
 	snprintf(p, sizeof(p), "%s/bus/pci/devices/%s", lm_sysfs_root(), addr);
 	if (access(p, F_OK))
 		return -errno;
 	snprintf(p, sizeof(p), "%s/bus/pci/devices/%s/driver", lm_sysfs_root(),
 		 addr);
-	ret = link_base(p, drv, len);
-	if (ret == -ENOENT) {
+	if (lstat(p, &st)) {
+		if (errno != ENOENT)
+			return -errno;
 		*drv = '\0';
 		return 0;
 	}
-	return ret;
+	/* A link that leads nowhere names no driver, whatever it says. */
+	if (!realpath(p, real))
+		return errno == ENOENT ? -ENOLINK : -errno;
+	snprintf(p, sizeof(p), "%s/bus/pci/drivers", lm_sysfs_root());
+	if (!realpath(p, drivers))
+		return -errno;
+	n = strlen(drivers);
+	name = real + n + 1;
+	if (strncmp(real, drivers, n) || real[n] != '/' || !*name ||
+	    strchr(name, '/') || stat(real, &st) || !S_ISDIR(st.st_mode))
+		return -EXDEV;
+	if ((size_t)snprintf(drv, len, "%s", name) >= len)
+		return -ENAMETOOLONG;
+	return 0;
 }
 
 int lm_sysfs_iommu_type(const char *addr, char *type, size_t len)
@@ -86,10 +103,4 @@ int lm_sysfs_iommu_type(const char *addr, char *type, size_t len)
 		type[strcspn(type, "\n")] = '\0';
 	fclose(f);
 	return ret;
-}
-
-bool lm_driver_is_vfio(const char *drv)
-{
-	return !strcmp(drv, "vfio-pci") || strstr(drv, "vfio_pci") ||
-	       strstr(drv, "vfio-pci");
 }

@@ -7,7 +7,6 @@
 #ifndef LM_SYSFS_H
 #define LM_SYSFS_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 const char *lm_sysfs_root(void);
@@ -17,12 +16,15 @@ int lm_sysfs_ctrl_addr(const char *ctrl, char *addr, size_t len);
 /* PCI address of VF vfn (1-based) of the PF at pf_addr. */
 int lm_sysfs_vf_addr(const char *pf_addr, unsigned int vfn, char *addr,
 		     size_t len);
-/* Driver bound to a PCI function; "" when unbound. */
+/*
+ * The driver bound to a PCI function, as the kernel has it: the function's
+ * driver link resolved, which must be a directory right under
+ * <root>/bus/pci/drivers/, whose name it is. "" when unbound (no link).
+ * -ENOENT: no such function; -ENOLINK: the link leads nowhere; -EXDEV: it
+ * leads elsewhere than to a driver; -ENAMETOOLONG: the name does not fit.
+ */
 int lm_sysfs_driver(const char *addr, char *drv, size_t len);
 /* The IOMMU group type of a PCI function: identity, DMA, DMA-FQ, ... */
 int lm_sysfs_iommu_type(const char *addr, char *type, size_t len);
-
-/* vfio-pci, or a VFIO variant driver (mlx5_vfio_pci, nvme-vfio-pci, ...). */
-bool lm_driver_is_vfio(const char *drv);
 
 #endif /* LM_SYSFS_H */

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Identify parsing, the secondary controller list, driver names, copy specs. */
+/* Identify parsing, the secondary controller list, copy specs. */
 #include "unit.h"
 #include "lm-cdq-mem.h"
 #include "lm-copy.h"
 #include "lm-discover.h"
 #include "lm-le.h"
-#include "lm-sysfs.h"
 
 static uint8_t id[4096];
 
@@ -139,16 +138,6 @@ static void test_cdq_mem_limits(void)
 	CHECK_EQ(lm_cdq_mem_max_entries(&hp, 128 * 1024), 128);
 }
 
-static void test_drivers(void)
-{
-	CHECK(lm_driver_is_vfio("vfio-pci"));
-	CHECK(lm_driver_is_vfio("mlx5_vfio_pci"));
-	CHECK(lm_driver_is_vfio("nvme-vfio-pci"));
-	CHECK(!lm_driver_is_vfio("nvme"));
-	CHECK(!lm_driver_is_vfio(""));
-	CHECK(!lm_driver_is_vfio("vfio"));
-}
-
 static void test_copy_spec(void)
 {
 	char s[64], d[64];
@@ -167,7 +156,6 @@ int main(void)
 	RUN(test_sec_list);
 	RUN(test_state_formats);
 	RUN(test_cdq_mem_limits);
-	RUN(test_drivers);
 	RUN(test_copy_spec);
 	return unit_summary("test-discover");
 }
