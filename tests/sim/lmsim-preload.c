@@ -673,26 +673,81 @@ static int wait_readable(int fd, int64_t deadline_ms)
  * as Linux does when it aborts a timed-out admin command. A late reply is
  * recognised by its sequence number and dropped.
  */
+/* Send one request; its data inline unless the device may fetch it. */
+static int send_req(int fd, struct simfd *sf, struct lmsim_admin_req *req)
+{
+	bool inline_data = lmsim_opc_to_dev(req->opcode) && req->data_len &&
+			   !(req->xfer & LMSIM_REQ_DMA);
+	struct lmsim_hdr h = { .magic = LMSIM_MAGIC, .type = LMSIM_ADMIN,
+			       .rsvd = ++sf->seq };
+
+	h.len = sizeof(*req) + (inline_data ? req->data_len : 0);
+	if (lmsim_full_io(fd, &h, sizeof(h), true) ||
+	    lmsim_full_io(fd, req, sizeof(*req), true) ||
+	    (inline_data && lmsim_full_io(fd, (void *)(uintptr_t)req->addr,
+					  req->data_len, true)))
+		return -EIO;
+	return 0;
+}
+
+/*
+ * The reply to the last request, by its deadline; replies to commands we
+ * gave up on are drained and skipped. Its data lands at addr.
+ */
+static int wait_rep(int fd, struct simfd *sf, int64_t deadline,
+		    const struct lmsim_admin_req *req, struct lmsim_admin_rep *rep)
+{
+	struct lmsim_hdr h;
+	char sink[4096];
+	uint32_t left, n;
+
+	for (;;) {
+		if (wait_readable(fd, deadline) <= 0)
+			return -EINTR;
+		if (lmsim_full_io(fd, &h, sizeof(h), false) ||
+		    h.magic != LMSIM_MAGIC || h.len < sizeof(*rep) ||
+		    lmsim_full_io(fd, rep, sizeof(*rep), false))
+			return -EIO;
+		if (h.rsvd == sf->seq)
+			break;
+		for (left = h.len - sizeof(*rep); left; left -= n) {
+			n = left < sizeof(sink) ? left : sizeof(sink);
+			if (lmsim_full_io(fd, sink, n, false))
+				return -EIO;
+		}
+	}
+	if (rep->data_len > req->data_len || rep->data_len != h.len - sizeof(*rep))
+		return -EIO;
+	if (rep->data_len &&
+	    lmsim_full_io(fd, (void *)(uintptr_t)req->addr, rep->data_len, false))
+		return -EIO;
+	return 0;
+}
+
+/*
+ * One admin command passed through to lmsimd, the kernel's way: the device
+ * moves the data itself (DMA), or it is copied in before and out after;
+ * NVMe status is the return value; a command that does not complete in
+ * time is abandoned and fails with EINTR, as Linux does when it aborts a
+ * timed-out admin command. A late reply is recognised by its sequence
+ * number and dropped.
+ */
 static int admin_passthru(int fd, struct simfd *sf, struct nvme_passthru_cmd64 *c,
 			  uint64_t *result)
 {
+	uint32_t timeout = c->timeout_ms ? c->timeout_ms : default_timeout_ms();
 	struct lmsim_admin_req req = {
 		.opcode = c->opcode, .flags = c->flags, .nsid = c->nsid,
 		.cdw2 = c->cdw2, .cdw3 = c->cdw3, .metadata = c->metadata,
 		.addr = c->addr, .metadata_len = c->metadata_len,
 		.data_len = c->data_len, .cdw10 = c->cdw10, .cdw11 = c->cdw11,
 		.cdw12 = c->cdw12, .cdw13 = c->cdw13, .cdw14 = c->cdw14,
-		.cdw15 = c->cdw15, .timeout_ms = c->timeout_ms,
+		.cdw15 = c->cdw15, .timeout_ms = timeout, .xfer = LMSIM_REQ_DMA,
 	};
-	bool to_dev = lmsim_opc_to_dev(c->opcode) && c->data_len;
-	struct lmsim_hdr h = { .magic = LMSIM_MAGIC, .type = LMSIM_ADMIN };
 	struct lmsim_admin_rep rep;
-	uint32_t timeout = c->timeout_ms ? c->timeout_ms : default_timeout_ms();
 	struct timespec ts;
 	int64_t deadline;
-	char sink[4096];
-	uint32_t left, n;
-	int ret = -1, err = EIO;
+	int ret;
 
 	if (c->data_len && !c->addr) {
 		errno = EFAULT;
@@ -703,49 +758,27 @@ static int admin_passthru(int fd, struct simfd *sf, struct nvme_passthru_cmd64 *
 		return -1;
 	}
 	pthread_mutex_lock(&sf->lock);
-	h.rsvd = ++sf->seq;
-	h.len = sizeof(req) + (to_dev ? c->data_len : 0);
-	if (lmsim_full_io(fd, &h, sizeof(h), true) ||
-	    lmsim_full_io(fd, &req, sizeof(req), true) ||
-	    (to_dev && lmsim_full_io(fd, (void *)(uintptr_t)c->addr, c->data_len, true)))
-		goto out;
-
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	deadline = ts.tv_sec * 1000LL + ts.tv_nsec / 1000000 + timeout;
-	for (;;) {
-		if (wait_readable(fd, deadline) <= 0) {
-			err = EINTR;
-			goto out;
-		}
-		if (lmsim_full_io(fd, &h, sizeof(h), false) ||
-		    h.magic != LMSIM_MAGIC || h.len < sizeof(rep) ||
-		    lmsim_full_io(fd, &rep, sizeof(rep), false))
-			goto out;
-		if (h.rsvd == sf->seq)
-			break;
-		/* The reply to a command we gave up on: drain and skip it. */
-		for (left = h.len - sizeof(rep); left; left -= n) {
-			n = left < sizeof(sink) ? left : sizeof(sink);
-			if (lmsim_full_io(fd, sink, n, false))
-				goto out;
-		}
+	ret = send_req(fd, sf, &req);
+	if (!ret)
+		ret = wait_rep(fd, sf, deadline, &req, &rep);
+	/* The device could not reach our memory: the data goes inline. */
+	if (!ret && rep.err == LMSIM_ERR_NO_DMA) {
+		req.xfer = 0;
+		ret = send_req(fd, sf, &req);
+		if (!ret)
+			ret = wait_rep(fd, sf, deadline, &req, &rep);
 	}
-	if (rep.data_len > c->data_len || rep.data_len != h.len - sizeof(rep))
-		goto out;
-	if (rep.data_len &&
-	    lmsim_full_io(fd, (void *)(uintptr_t)c->addr, rep.data_len, false))
-		goto out;
-	if (rep.err) {
-		err = rep.err;
-		goto out;
+	if (!ret && rep.err)
+		ret = -rep.err;
+	pthread_mutex_unlock(&sf->lock);
+	if (ret) {
+		errno = -ret;
+		return -1;
 	}
 	*result = rep.result;
-	ret = rep.status;
-out:
-	pthread_mutex_unlock(&sf->lock);
-	if (ret < 0)
-		errno = err;
-	return ret;
+	return rep.status;
 }
 
 static int ns_ioctl(struct simfd *sf, unsigned long req, void *arg)

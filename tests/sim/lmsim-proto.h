@@ -72,17 +72,32 @@ struct lmsim_admin_req {
 	uint32_t metadata_len;
 	uint32_t data_len;
 	uint32_t cdw10, cdw11, cdw12, cdw13, cdw14, cdw15;
-	uint32_t timeout_ms;
-	uint32_t rsvd2;
-	/* followed by data_len bytes when the opcode moves data to the device */
+	uint32_t timeout_ms;	/* how long the caller waits for the reply */
+	uint32_t xfer;		/* LMSIM_REQ_* */
+	/*
+	 * followed by data_len bytes when the opcode moves data to the device,
+	 * unless LMSIM_REQ_DMA: then the device reads them at addr itself
+	 */
 };
+
+/*
+ * The device may move the data itself, as a device's DMA does: read it
+ * from addr in the caller's memory, or write what it returns there
+ * (process_vm_readv/writev), so that a state moves by one copy and not
+ * through the socket. Never once the caller may have given up on the
+ * command (its timeout_ms, less a margin, has passed).
+ */
+#define LMSIM_REQ_DMA		0x1
+#define LMSIM_REP_DMA		0x1	/* the returned data is in place */
+#define LMSIM_ERR_NO_DMA	1000	/* rep.err: send the data inline */
+#define LMSIM_DMA_MARGIN_MS	100
 
 struct lmsim_admin_rep {
 	int32_t err;		/* 0, or a positive errno for the ioctl */
 	uint32_t status;	/* NVMe status: SC | SCT << 8 | DNR bit 14 */
 	uint64_t result;	/* completion DW0 (and DW1) */
 	uint32_t data_len;	/* bytes that follow, to the caller's buffer */
-	uint32_t rsvd;
+	uint32_t xfer;		/* LMSIM_REP_* */
 };
 
 /* Data direction from the opcode's two low bits, as the kernel decides it. */

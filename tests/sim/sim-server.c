@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -162,6 +163,30 @@ static void log_cmd(struct sim *s, const struct sim_cmd *c, uint32_t status,
 	fflush(s->log);
 }
 
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The device moving a command's data itself, between its buffer and the
+ * caller's memory at addr (lmsim-proto.h): 0, or -1 when it cannot.
+ */
+static int dma(pid_t pid, uint8_t *buf, uint64_t addr, uint32_t len, bool to_host)
+{
+	struct iovec local = { buf, len }, remote = { (void *)(uintptr_t)addr, len };
+	ssize_t n;
+
+	if (!pid)
+		return -1;
+	n = to_host ? process_vm_writev(pid, &local, 1, &remote, 1, 0) :
+		      process_vm_readv(pid, &local, 1, &remote, 1, 0);
+	return n == (ssize_t)len ? 0 : -1;
+}
+
 static void handle_admin(struct server *srv, struct client *cl,
 			 const struct lmsim_hdr *h, const uint8_t *payload)
 {
@@ -171,7 +196,8 @@ static void handle_admin(struct server *srv, struct client *cl,
 	struct lmsim_admin_rep rep = { 0 };
 	struct sim_cmd c = { 0 };
 	enum sim_fault_kind fault;
-	bool to_dev, from_dev;
+	bool to_dev, from_dev, by_dma;
+	uint64_t received = now_ms();
 	uint32_t status = 0;
 
 	if (h->len < sizeof(*req)) {
@@ -180,8 +206,9 @@ static void handle_admin(struct server *srv, struct client *cl,
 	}
 	to_dev = lmsim_opc_to_dev(req->opcode) && req->data_len;
 	from_dev = lmsim_opc_from_dev(req->opcode) && req->data_len;
+	by_dma = req->xfer & LMSIM_REQ_DMA;
 	if (req->data_len > LMSIM_MAX_PAYLOAD ||
-	    h->len != sizeof(*req) + (to_dev ? req->data_len : 0)) {
+	    h->len != sizeof(*req) + (to_dev && !by_dma ? req->data_len : 0)) {
 		drop_client(cl);
 		return;
 	}
@@ -199,7 +226,11 @@ static void handle_admin(struct server *srv, struct client *cl,
 		rep.err = ENOMEM;
 		goto reply;
 	}
-	if (to_dev)
+	if (to_dev && by_dma && dma(cl->pid, c.data, req->addr, req->data_len, false)) {
+		rep.err = LMSIM_ERR_NO_DMA;
+		goto reply;
+	}
+	if (to_dev && !by_dma)
 		memcpy(c.data, payload + sizeof(*req), req->data_len);
 
 	fault = sim_fault_admin(srv->sim, &c, &status);
@@ -210,7 +241,12 @@ static void handle_admin(struct server *srv, struct client *cl,
 	}
 	rep.status = status;
 	rep.result = c.result;
-	if (from_dev)
+	/* Into the caller's memory only while it still waits (a delay fault). */
+	if (from_dev && by_dma &&
+	    now_ms() - received + LMSIM_DMA_MARGIN_MS < req->timeout_ms &&
+	    !dma(cl->pid, c.data, req->addr, req->data_len, true))
+		rep.xfer = LMSIM_REP_DMA;
+	else if (from_dev)
 		rep.data_len = req->data_len;
 reply:
 	rh.len = sizeof(rep) + rep.data_len;
