@@ -514,7 +514,7 @@ static int prepare(struct mig *m)
 		return -EINVAL;
 	}
 	lm_state_ident(src->t, NULL, 0, &id);
-	ret = lm_check_compat(&id, dst->t, err, sizeof(err));
+	ret = lm_check_compat(&id, dst->t, NULL, err, sizeof(err));
 	if (!ret && src->t->profile == LM_PROFILE_TP4159 && !src->t->csvi) {
 		snprintf(err, sizeof(err), "the source %s does not list NVMe controller state version %u in CNS 20h",
 			 src->dev->path, LM_CS_NVME_VERSION);

@@ -498,7 +498,7 @@ static int lm_restore(int argc, char **argv, struct command *cmd,
 	ret = lm_state_read(input, raw, x.t.profile, &h, &state, &len, x.err,
 			    sizeof(x.err));
 	if (!ret && !raw && !ignore_compat && !x.dev.dry_run)
-		ret = lm_check_compat(&h.id, &x.t, x.err, sizeof(x.err));
+		ret = lm_check_compat(&h.id, &x.t, "--ignore-compat", x.err, sizeof(x.err));
 	/* --csvi names the index by hand; a dry run may have no device. */
 	if (!ret && !(c.csvi && *c.csvi) && !(x.dev.dry_run && x.dev.fd < 0))
 		ret = lm_pick_restore_csvi(&x.t, x.dev.name, state, len, x.err,

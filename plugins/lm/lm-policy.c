@@ -116,18 +116,22 @@ int lm_check_vfio(const struct lm_target *t, const char *devname,
 }
 
 int lm_check_compat(const struct lm_sf_ident *id, const struct lm_target *t,
-		    char *err, size_t errlen)
+		    const char *override, char *err, size_t errlen)
 {
+	char hint[64] = "";
+
+	if (override)
+		snprintf(hint, sizeof(hint), " (%s loads it anyway)", override);
 	if (id->profile != t->profile) {
 		snprintf(err, errlen,
-			 "the state is of profile %s, the destination speaks %s: not compatible (--ignore-compat loads it anyway)",
-			 lm_profile_name(id->profile), lm_profile_name(t->profile));
+			 "the state is of profile %s, the destination speaks %s: not compatible%s",
+			 lm_profile_name(id->profile), lm_profile_name(t->profile), hint);
 		return -EINVAL;
 	}
 	if (strcmp(id->mn, t->pf.mn)) {
 		snprintf(err, errlen,
-			 "the state comes from model '%s', the destination is '%s': not compatible (--ignore-compat loads it anyway)",
-			 id->mn, t->pf.mn);
+			 "the state comes from model '%s', the destination is '%s': not compatible%s",
+			 id->mn, t->pf.mn, hint);
 		return -EINVAL;
 	}
 	return 0;

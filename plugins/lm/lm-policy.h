@@ -35,11 +35,12 @@ int lm_check_vfio(const struct lm_target *t, const char *devname,
 bool lm_driver_is_vfio(const char *drv);
 
 /*
- * Same profile and model as the destination; -EINVAL when not
- * (--ignore-compat skips this check, and only this one).
+ * Same profile and model as the destination; -EINVAL when not. override:
+ * the caller's option that skips this check, and only this one
+ * (restore's --ignore-compat), named in the message; NULL where none does.
  */
 int lm_check_compat(const struct lm_sf_ident *id, const struct lm_target *t,
-		    char *err, size_t errlen);
+		    const char *override, char *err, size_t errlen);
 
 /*
  * Set t->csvi to the destination's CSVI for the state's NVMe controller

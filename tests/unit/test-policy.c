@@ -160,12 +160,12 @@ static void test_compat(void)
 	struct lm_target t = vf("vfio-pci");
 	struct lm_sf_ident id = { .profile = LM_PROFILE_TP4159, .mn = "lmsim TP4159 SSD" };
 
-	CHECK_EQ(lm_check_compat(&id, &t, msg, sizeof(msg)), 0);
+	CHECK_EQ(lm_check_compat(&id, &t, "--ignore-compat", msg, sizeof(msg)), 0);
 	snprintf(id.mn, sizeof(id.mn), "other SSD");
-	CHECK_EQ(lm_check_compat(&id, &t, msg, sizeof(msg)), -EINVAL);
+	CHECK_EQ(lm_check_compat(&id, &t, "--ignore-compat", msg, sizeof(msg)), -EINVAL);
 	CHECK_STR(msg, "the state comes from model 'other SSD', the destination is 'lmsim TP4159 SSD': not compatible (--ignore-compat loads it anyway)");
 	id.profile = LM_PROFILE_INTEL_2022;
-	CHECK_EQ(lm_check_compat(&id, &t, msg, sizeof(msg)), -EINVAL);
+	CHECK_EQ(lm_check_compat(&id, &t, "--ignore-compat", msg, sizeof(msg)), -EINVAL);
 	CHECK_CONTAINS(msg, "the state is of profile intel-2022, the destination speaks tp4159");
 }
 
