@@ -320,6 +320,24 @@ static void say_destination(const struct mig *m, char *buf, size_t len)
 }
 
 /*
+ * The source runs although this migration suspended it: a reset. Nothing
+ * is resumed; the report says what both VFs are.
+ */
+static void source_was_reset(struct mig *m)
+{
+	const struct lm_mig_side *src = m->src;
+	char dside[384];
+
+	settle_destination(m);
+	say_destination(m, dside, sizeof(dside));
+	m->r->src_state = LM_VF_RUNNING;
+	m->r->outcome = LM_MIG_STOPPED;
+	snprintf(m->r->recovery, sizeof(m->r->recovery),
+		 "the source VF %u of %s runs although this migration suspended it (a reset?): its guest may have lost its queues, check the VM; %s",
+		 src->t->vfn, src->dev->path, dside);
+}
+
+/*
  * Undo what can be undone after a failure before the destination resumed.
  * The source is resumed only when the destination is known not to run.
  */
@@ -380,13 +398,7 @@ static void rollback(struct mig *m)
 		}
 	}
 	if (m->src_reset) {
-		settle_destination(m);
-		say_destination(m, dside, sizeof(dside));
-		r->src_state = LM_VF_RUNNING;
-		r->outcome = LM_MIG_STOPPED;
-		snprintf(r->recovery, sizeof(r->recovery),
-			 "the source VF %u of %s runs again although this migration suspended it (a reset?): its guest may have lost its queues, check the VM; %s",
-			 src->t->vfn, src->dev->path, dside);
+		source_was_reset(m);
 		return;
 	}
 	/* A suspend that timed out may have happened. */
@@ -400,13 +412,7 @@ static void rollback(struct mig *m)
 			ret = 0;
 		if (ret && lm_status_is_cmd(ret, LM_SC_CTRL_NOT_SUSPENDED)) {
 			/* Running already: something reset it. Say so. */
-			settle_destination(m);
-			say_destination(m, dside, sizeof(dside));
-			r->src_state = LM_VF_RUNNING;
-			r->outcome = LM_MIG_STOPPED;
-			snprintf(r->recovery, sizeof(r->recovery),
-				 "the source VF %u of %s was found running although this migration suspended it (a reset?): its guest may have lost its queues, check the VM; %s",
-				 src->t->vfn, src->dev->path, dside);
+			source_was_reset(m);
 			return;
 		}
 		if (ret) {
