@@ -12,6 +12,14 @@
  *   engine: suspend | resume | state | restore LEN | quit
  *   helper: ok | fail RET MESSAGE (RET: an NVMe status > 0, or -errno)
  *           state: running | suspended | unknown
+ *
+ * A request whose connection breaks has an unknown outcome: it may have
+ * been carried out. The next request starts a new helper by the same
+ * command (once a loss), so that a rollback can still ask the destination
+ * what it is and resume it; no request is ever sent twice. A helper whose
+ * connection breaks before "quit" resumes the VF if it suspended it and
+ * loaded nothing into it, so a migration that died leaves the destination
+ * as it found it; a loaded or resumed VF it leaves as it is.
  */
 #ifndef LM_MIG_REMOTE_H
 #define LM_MIG_REMOTE_H
@@ -29,6 +37,10 @@ struct lm_mig_remote {
 	pid_t pid;
 	FILE *to, *from;
 	char where[256];	/* the prefix, for messages */
+	char cmd[1024];		/* what starts the helper, again after a loss */
+	struct lm_target t;	/* what the first helper said it serves */
+	bool lost;		/* the connection broke: start a new one first */
+	bool unreachable;	/* and a new one could not be made */
 	/* SIGPIPE is ignored while the helper runs: a write to it fails. */
 	struct sigaction old_pipe;
 	bool pipe_saved;
@@ -48,7 +60,7 @@ int lm_remote_suspend(struct lm_mig_remote *r, char *err, size_t errlen);
 int lm_remote_resume(struct lm_mig_remote *r, char *err, size_t errlen);
 int lm_remote_restore(struct lm_mig_remote *r, const void *state,
 		      uint64_t len, char *err, size_t errlen);
-/* 1 suspended, 0 running, < 0 cannot tell (the connection is gone). */
+/* 1 suspended, 0 running, < 0 cannot tell (the destination is unreachable). */
 int lm_remote_state(struct lm_mig_remote *r);
 void lm_remote_close(struct lm_mig_remote *r);
 

@@ -296,8 +296,13 @@ static void settle_destination(struct mig *m)
 	const struct lm_mig_side *dst = m->dst;
 	char err[256];
 
-	if (m->dst_suspended_by_us && !m->dst_loaded && !side_resume(dst, err, sizeof(err)))
-		m->dst_suspended_by_us = false;
+	if (m->dst_suspended_by_us && !m->dst_loaded) {
+		int ret = side_resume(dst, err, sizeof(err));
+
+		/* Not suspended after all: a suspend whose outcome was unknown. */
+		if (!ret || lm_status_is_cmd(ret, LM_SC_CTRL_NOT_SUSPENDED))
+			m->dst_suspended_by_us = false;
+	}
 	if (dst->t->profile == LM_PROFILE_TP4159)
 		m->r->dst_state = ask_state(dst);
 	else
@@ -315,6 +320,10 @@ static void say_destination(const struct mig *m, char *buf, size_t len)
 		note = " again: it ran without this migration's state after its resume failed (reset?); its state is not the VM's";
 	else if (m->r->dst_state == LM_VF_SUSPENDED && m->dst_loaded)
 		note = " with a partial or unused state: restore or reset it before use";
+	else if (m->r->dst_state == LM_VF_UNKNOWN && m->dst_loaded)
+		note = " (it cannot be asked) and may hold a partial or unused state: check it (nvme lm info) and reset it before use";
+	else if (m->r->dst_state == LM_VF_UNKNOWN)
+		note = " (it cannot be asked): check it (nvme lm info) and resume it if it is suspended";
 	snprintf(buf, len, "the destination VF %u of %s is %s%s", dst->t->vfn,
 		 dst->dev->path, lm_vf_state_name(m->r->dst_state), note);
 }
@@ -570,6 +579,8 @@ static int prepare(struct mig *m)
 	if (!ret)
 		m->dst_suspended_by_us = true;
 	else if (!lm_status_is_cmd(ret, LM_SC_CTRL_SUSPENDED)) {
+		/* It may have happened all the same: the rollback settles it. */
+		m->dst_suspended_by_us = outcome_unknown(ret);
 		fail_msg(m, "cannot suspend the destination VF %u of %s: %s",
 			 dst->t->vfn, dst->dev->path, err);
 		return ret;
