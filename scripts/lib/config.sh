@@ -22,7 +22,8 @@
 
 # shellcheck disable=SC2034 # CFG_KEYS is read by the scripts
 CFG_KEYS=(SRC_PF SRC_VF DST_PF DST_VF SRC_NS DST_NS SHARED DOWNTIME_LIMIT THRESHOLD MAX_PASSES ON_NO_CONVERGE HANDOVER_TIMEOUT
-	PASS_INTERVAL TRACK_ENTRIES HANDOVER REPORT NVME FIO_PREFIX FIO_TARGET)
+	PASS_INTERVAL TRACK_ENTRIES HANDOVER REPORT NVME FIO_PREFIX FIO_TARGET
+	DST_HOST DST_SSH_CONFIG DST_PREFIX DST_NVME DST_NBD)
 
 declare -gA CFG=() CFG_FROM=()
 
@@ -219,6 +220,8 @@ cfg_require() {
 # cfg_check_endpoints: source and destination are not the same VF, and
 # (unless shared) not the same namespace.
 cfg_check_endpoints() {
+	# Names on two hosts may be the same and mean different devices.
+	cfg_remote && return 0
 	if [ "${CFG[SRC_PF]}" = "${CFG[DST_PF]}" ] && [ "${CFG[SRC_VF]}" = "${CFG[DST_VF]}" ]; then
 		cfg_die "the source and the destination are the same VF (${CFG[SRC_PF]} VF ${CFG[SRC_VF]})"
 	fi
@@ -226,6 +229,76 @@ cfg_check_endpoints() {
 		[ "${CFG[SRC_NS]}" = "${CFG[DST_NS]-}" ]; then
 		cfg_die "the source and the destination namespace are the same (${CFG[SRC_NS]}); use --shared (SHARED=1) if both VFs see one namespace"
 	fi
+}
+
+# ---- the destination on another host ----
+
+# cfg_remote: whether the destination is on another host (DST_HOST or
+# DST_PREFIX set).
+cfg_remote() {
+	[ -n "${CFG[DST_HOST]-}" ] || [ -n "${CFG[DST_PREFIX]-}" ]
+}
+
+# cfg_check_cmd_words KEY: a word list that a remote shell gets as it is:
+# no quoting or shell syntax inside, so that it means the same through
+# ssh, 'ip netns exec' or sh -c.
+cfg_check_cmd_words() {
+	local v=${CFG[$1]-}
+	[ -n "${v//[[:space:]]/}" ] || cfg_bad "$1" "is empty"
+	case $v in
+	*[\;\&\|\<\>\(\)\$\`\'\"\\\*\?\[\]\{\}\~\#]*)
+		cfg_bad "$1" "holds shell syntax or quotes: give plain words (a remote shell reads them again)" ;;
+	esac
+}
+
+# cfg_check_remote: DST_HOST (an ssh destination, [user@]host) or
+# DST_PREFIX (any command prefix), not both; DST_SSH_CONFIG (an ssh_config
+# for DST_HOST); DST_NVME (nvme there, words); DST_NBD (an NBD URI used as
+# it is, or PORT / ADDRESS:PORT where nbdkit on that host serves DST_NS).
+# Without DST_HOST or DST_PREFIX none of the others may be set.
+cfg_check_remote() {
+	local k nbd
+	if ! cfg_remote; then
+		for k in DST_SSH_CONFIG DST_NVME DST_NBD; do
+			[ -z "${CFG[$k]-}" ] || cfg_bad "$k" "is for a destination on another host: set DST_HOST or DST_PREFIX too"
+		done
+		return 0
+	fi
+	if [ -n "${CFG[DST_HOST]-}" ] && [ -n "${CFG[DST_PREFIX]-}" ]; then
+		cfg_die "DST_HOST and DST_PREFIX both name how to reach the destination's host: set one"
+	fi
+	if [ -n "${CFG[DST_HOST]-}" ]; then
+		[[ ${CFG[DST_HOST]} =~ ^([A-Za-z0-9._][A-Za-z0-9._+-]*@)?[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] ||
+			cfg_bad DST_HOST "is not an ssh destination ([user@]host)"
+	else
+		[ -z "${CFG[DST_SSH_CONFIG]-}" ] || cfg_bad DST_SSH_CONFIG "is for DST_HOST (ssh); DST_PREFIX is used as it is"
+		cfg_check_cmd_words DST_PREFIX
+		cfg_words DST_PREFIX
+		command -v -- "${WORDS[0]}" >/dev/null 2>&1 || cfg_bad DST_PREFIX "does not start with a command that can be run"
+	fi
+	if [ -n "${CFG[DST_SSH_CONFIG]-}" ] && { [ ! -f "${CFG[DST_SSH_CONFIG]}" ] || [ ! -r "${CFG[DST_SSH_CONFIG]}" ]; }; then
+		cfg_bad DST_SSH_CONFIG "is not a readable file"
+	fi
+	[ -n "${CFG[DST_NVME]+set}" ] || cfg_set DST_NVME nvme "DST_NVME (default)"
+	cfg_check_cmd_words DST_NVME
+	[ "${CFG[SHARED]:-0}" = 1 ] && [ -z "${CFG[DST_NBD]-}" ] && return 0
+	[ "${CFG[SHARED]:-0}" != 1 ] || cfg_bad DST_NBD "is set, but SHARED=1 copies nothing"
+	nbd=${CFG[DST_NBD]-}
+	[ -n "$nbd" ] || cfg_die "DST_NBD is required with a destination on another host (unless SHARED=1): an nbd:// URI, or the PORT (ADDRESS:PORT) where nbdkit there serves DST_NS"
+	if [[ $nbd =~ ^nbds?(\+unix)?:// ]]; then
+		[[ $nbd =~ ^[^[:space:]\'\"]+$ ]] || cfg_bad DST_NBD "is a URI with blanks or quotes"
+		[ -z "${CFG[DST_NS]-}" ] || cfg_die "DST_NBD is a URI: it is the destination namespace; drop DST_NS"
+		return 0
+	fi
+	if [[ ! $nbd =~ ^(([A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):)?([0-9]{1,5})$ ]] ||
+		((10#${BASH_REMATCH[3]} < 1 || 10#${BASH_REMATCH[3]} > 65535)); then
+		cfg_bad DST_NBD "is not an NBD URI (nbd://, nbds://, nbd+unix://), a port (1-65535) or ADDRESS:PORT"
+	fi
+	[ -n "${BASH_REMATCH[1]}" ] || [ -n "${CFG[DST_HOST]-}" ] ||
+		cfg_bad DST_NBD "names no address: with DST_PREFIX give ADDRESS:PORT (where this host reaches nbdkit there)"
+	[ -n "${CFG[DST_NS]-}" ] || cfg_die "DST_NS is required with DST_NBD=$nbd: the namespace nbdkit serves on the destination's host"
+	[[ ${CFG[DST_NS]} =~ ^/[A-Za-z0-9._/+-]+$ ]] ||
+		cfg_bad DST_NS "is not a path on the destination's host (/dev/nvmeNnM, or an absolute path without blanks)"
 }
 
 # cfg_words KEY: the value split at whitespace, into the array WORDS (for
