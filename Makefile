@@ -68,6 +68,7 @@ bench: nvme sim $(BUILD)/bench/sim-admin
 	bench/guest-io.sh
 	bench/migrate.sh
 	bench/nbd-copy.sh
+	bench/xhost-migrate.sh
 
 doc: $(MAN_PAGES)
 
