@@ -90,7 +90,7 @@ static void *drain_thread(void *arg)
 	return NULL;
 }
 
-int lm_mig_tracker_start(struct lm_mig_tracker *m, const char *pf_path,
+int lm_mig_tracker_start(struct lm_mig_tracker *m, const struct lm_dev *pf,
 			 const struct lm_target *t, uint32_t entries,
 			 uint64_t first_wait_us, char *err, size_t errlen)
 {
@@ -101,7 +101,9 @@ int lm_mig_tracker_start(struct lm_mig_tracker *m, const char *pf_path,
 	memset(m, 0, sizeof(*m));
 	m->dev.fd = -1;
 	pthread_mutex_init(&m->lock, NULL);
-	ret = lm_dev_open(&m->dev, pf_path, err, errlen);
+	/* The same command timeout as the engine's own handle. */
+	m->dev.timeout_ms = pf->timeout_ms;
+	ret = lm_dev_open(&m->dev, pf->path, err, errlen);
 	if (ret)
 		return ret;
 	ret = lm_tracker_start(&m->tr, &m->dev, t, entries, err, errlen);

@@ -36,11 +36,12 @@ struct lm_mig_tracker {
 };
 
 /*
- * Open the PF at pf_path, create the queue, start logging (Track Send's
- * completion confirms it), wait up to first_wait_us for the queue's first
- * entry, and start the thread. 0 or an error with a message.
+ * Open the PF that pf names (with pf's command timeout), create the
+ * queue, start logging (Track Send's completion confirms it), wait up to
+ * first_wait_us for the queue's first entry, and start the thread. 0 or an
+ * error with a message.
  */
-int lm_mig_tracker_start(struct lm_mig_tracker *m, const char *pf_path,
+int lm_mig_tracker_start(struct lm_mig_tracker *m, const struct lm_dev *pf,
 			 const struct lm_target *t, uint32_t entries,
 			 uint64_t first_wait_us, char *err, size_t errlen);
 

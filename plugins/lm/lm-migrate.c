@@ -597,7 +597,7 @@ static int tracker_up(struct mig *m)
 	char err[512];
 	int ret;
 
-	ret = lm_mig_tracker_start(&m->trk, m->src->dev->path, m->src->t,
+	ret = lm_mig_tracker_start(&m->trk, m->src->dev, m->src->t,
 				   m->o->entries, LM_MIG_FIRST_ENTRY_US, err, sizeof(err));
 	if (ret) {
 		fail_msg(m, "%s", err);
