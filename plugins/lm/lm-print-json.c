@@ -322,11 +322,11 @@ static struct json_object *mig_side(const struct lm_mig_side *s,
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "pf", json_object_new_string(s->dev->path));
-	json_object_object_add(o, "vf", json_object_new_int(s->t->vfn));
-	json_object_object_add(o, "cntlid", json_object_new_int(s->t->cntlid));
+	jadd_str(o, "pf", s->dev->path);
+	jadd_int(o, "vf", s->t->vfn);
+	jadd_int(o, "cntlid", s->t->cntlid);
 	json_object_object_add(o, "namespace", str_or_null(s->ns));
-	json_object_object_add(o, "state", json_object_new_string(lm_vf_state_name(state)));
+	jadd_str(o, "state", lm_vf_state_name(state));
 	return o;
 }
 
@@ -345,11 +345,11 @@ static struct json_object *mig_phases(const struct lm_mig_report *r)
 		if (!r->steps[i].run)
 			continue;
 		p = json_object_new_object();
-		json_object_object_add(p, "name", json_object_new_string(lm_mig_step_name(i)));
+		jadd_str(p, "name", lm_mig_step_name(i));
 		json_object_object_add(p, "start_ms", ms_of_us(r->steps[i].start_us));
 		json_object_object_add(p, "end_ms", ms_of_us(r->steps[i].end_us));
-		json_object_object_add(p, "start_us", json_object_new_int64(r->steps[i].start_us));
-		json_object_object_add(p, "end_us", json_object_new_int64(r->steps[i].end_us));
+		jadd_int(p, "start_us", r->steps[i].start_us);
+		jadd_int(p, "end_us", r->steps[i].end_us);
 		json_object_array_add(a, p);
 	}
 	return a;
@@ -364,13 +364,13 @@ static struct json_object *mig_passes(const struct lm_mig_report *r)
 		const struct lm_mig_round *x = &r->rounds[i];
 
 		p = json_object_new_object();
-		json_object_object_add(p, "pass", json_object_new_int(i));
-		json_object_object_add(p, "final", json_object_new_boolean(x->final));
-		json_object_object_add(p, "ranges", json_object_new_int64(x->ranges));
-		json_object_object_add(p, "bytes", json_object_new_int64(x->bytes));
+		jadd_int(p, "pass", i);
+		jadd_bool(p, "final", x->final);
+		jadd_int(p, "ranges", x->ranges);
+		jadd_int(p, "bytes", x->bytes);
 		json_object_object_add(p, "ms", ms_of_us(x->us));
-		json_object_object_add(p, "us", json_object_new_int64(x->us));
-		json_object_object_add(p, "flush_us", json_object_new_int64(x->flush_us));
+		jadd_int(p, "us", x->us);
+		jadd_int(p, "flush_us", x->flush_us);
 		json_object_array_add(a, p);
 	}
 	return a;
@@ -386,37 +386,36 @@ static void print_migrate(FILE *f, const struct lm_mig_report_ctx *c)
 
 	if (!j)
 		return;
-	json_object_object_add(j, "status", json_object_new_string(ok ? "ok" : "failed"));
-	json_object_object_add(j, "outcome", json_object_new_string(lm_mig_outcome_name(r->outcome)));
+	jadd_str(j, "status", ok ? "ok" : "failed");
+	jadd_str(j, "outcome", lm_mig_outcome_name(r->outcome));
 	json_object_object_add(j, "failed_phase", ok ? NULL :
 			       json_object_new_string(lm_mig_step_name(r->failed_step)));
 	json_object_object_add(j, "error", str_or_null(r->error));
 	json_object_object_add(j, "recovery", str_or_null(r->recovery));
-	json_object_object_add(j, "interrupted", json_object_new_boolean(r->interrupted));
+	jadd_bool(j, "interrupted", r->interrupted);
 	json_object_object_add(j, "source", mig_side(c->src, r->src_state));
 	json_object_object_add(j, "destination", mig_side(c->dst, r->dst_state));
-	json_object_object_add(j, "profile", json_object_new_string(lm_profile_name(c->src->t->profile)));
-	json_object_object_add(j, "shared_namespace", json_object_new_boolean(o->shared));
-	json_object_object_add(j, "changes_lost", json_object_new_boolean(r->changes_lost));
-	json_object_object_add(j, "converged", json_object_new_boolean(r->converged));
-	json_object_object_add(j, "tracker_restarts", json_object_new_int(r->restarts));
+	jadd_str(j, "profile", lm_profile_name(c->src->t->profile));
+	jadd_bool(j, "shared_namespace", o->shared);
+	jadd_bool(j, "changes_lost", r->changes_lost);
+	jadd_bool(j, "converged", r->converged);
+	jadd_int(j, "tracker_restarts", r->restarts);
 	json_object_object_add(j, "logging_confirmed_by", str_or_null(r->logging_confirmed_by));
-	json_object_object_add(j, "threshold_bytes", json_object_new_int64(o->threshold));
-	json_object_object_add(j, "downtime_limit_us", json_object_new_int64(o->downtime_limit_us));
-	json_object_object_add(j, "max_rounds", json_object_new_int(o->max_rounds));
-	json_object_object_add(j, "on_no_converge", json_object_new_string(
-			       o->on_no_converge == LM_MIG_ABORT ? "abort" : "proceed"));
+	jadd_int(j, "threshold_bytes", o->threshold);
+	jadd_int(j, "downtime_limit_us", o->downtime_limit_us);
+	jadd_int(j, "max_rounds", o->max_rounds);
+	jadd_str(j, "on_no_converge", o->on_no_converge == LM_MIG_ABORT ? "abort" : "proceed");
 	json_object_object_add(j, "phases", mig_phases(r));
 	json_object_object_add(j, "passes", mig_passes(r));
-	json_object_object_add(j, "bytes_copied", json_object_new_int64(r->bytes_copied));
-	json_object_object_add(j, "state_bytes", json_object_new_int64(r->state_bytes));
-	json_object_object_add(j, "copy_rate_bps", json_object_new_int64((int64_t)r->copy_bps));
-	json_object_object_add(j, "dirty_rate_bps", json_object_new_int64((int64_t)r->dirty_bps));
+	jadd_int(j, "bytes_copied", r->bytes_copied);
+	jadd_int(j, "state_bytes", r->state_bytes);
+	jadd_int(j, "copy_rate_bps", (int64_t)r->copy_bps);
+	jadd_int(j, "dirty_rate_bps", (int64_t)r->dirty_bps);
 	json_object_object_add(j, "downtime_ms", downtime ? ms_of_us(r->downtime_us) : NULL);
 	json_object_object_add(j, "downtime_us", downtime ?
 			       json_object_new_int64(r->downtime_us) : NULL);
 	json_object_object_add(j, "total_ms", ms_of_us(r->total_us));
-	json_object_object_add(j, "start_epoch_ms", json_object_new_int64(r->t0_epoch_ms));
+	jadd_int(j, "start_epoch_ms", r->t0_epoch_ms);
 	json_object_object_add(j, "handover", str_or_null(o->handover));
 	json_emit(f, j);
 }
