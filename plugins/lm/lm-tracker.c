@@ -26,6 +26,23 @@ static int submit(struct lm_tracker *tr, struct lm_cmd *c, uint32_t *result,
 	return ret;
 }
 
+/*
+ * A command on the queue: one the device answers with Invalid Controller
+ * Data Queue dropped the queue without a final entry (a reset): that is
+ * tr->gone, no error.
+ */
+static int queue_cmd(struct lm_tracker *tr, struct lm_cmd *c, const char *what,
+		     char *err, size_t errlen)
+{
+	int ret = submit(tr, c, NULL, what, err, errlen);
+
+	if (is_invalid_cdq(ret)) {
+		tr->gone = true;
+		return 0;
+	}
+	return ret;
+}
+
 int lm_tracker_start(struct lm_tracker *tr, struct lm_dev *d,
 		     const struct lm_target *t, uint32_t entries, char *err,
 		     size_t errlen)
@@ -81,41 +98,24 @@ int lm_tracker_poll(struct lm_tracker *tr, struct lm_chg *chg,
 	if (!*n || tr->q.end != LM_CDQ_RUNNING || tr->gone)
 		return 0;
 	lm_enc_cdq_set_head(&c, tr->cdqid, tr->q.head, false, 0);
-	ret = submit(tr, &c, NULL, "cannot hand the change queue's head back", err, errlen);
-	if (is_invalid_cdq(ret)) {
-		tr->gone = true;
-		return 0;
-	}
-	return ret;
+	return queue_cmd(tr, &c, "cannot hand the change queue's head back", err, errlen);
 }
 
 int lm_tracker_probe(struct lm_tracker *tr, char *err, size_t errlen)
 {
 	uint8_t feat[8];
 	struct lm_cmd c;
-	int ret;
 
 	lm_enc_cdq_get(&c, tr->cdqid, feat);
-	ret = submit(tr, &c, NULL, "cannot read the change queue", err, errlen);
-	if (is_invalid_cdq(ret)) {
-		tr->gone = true;
-		return 0;
-	}
-	return ret;
+	return queue_cmd(tr, &c, "cannot read the change queue", err, errlen);
 }
 
 int lm_tracker_stop_logging(struct lm_tracker *tr, char *err, size_t errlen)
 {
 	struct lm_cmd c;
-	int ret;
 
 	lm_enc_track_user_data(&c, tr->cdqid, LM_LACT_STOP);
-	ret = submit(tr, &c, NULL, "cannot stop logging", err, errlen);
-	if (is_invalid_cdq(ret)) {
-		tr->gone = true;
-		return 0;
-	}
-	return ret;
+	return queue_cmd(tr, &c, "cannot stop logging", err, errlen);
 }
 
 int lm_tracker_end(struct lm_tracker *tr, char *err, size_t errlen)
