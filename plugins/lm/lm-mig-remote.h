@@ -36,7 +36,7 @@
 struct lm_mig_remote {
 	pid_t pid;
 	FILE *to, *from;
-	char where[256];	/* the prefix, for messages */
+	char where[1024];	/* the prefix whole: messages, the report */
 	char cmd[1024];		/* what starts the helper, again after a loss */
 	struct lm_target t;	/* what the first helper said it serves */
 	bool lost;		/* the connection broke: start a new one first */

@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "lm-copy.h"
+#include "lm-mig-remote.h"
 #include "lm-mig-report.h"
 #include "lm-ctrl-state.h"
 #include "lm-discover.h"
@@ -380,7 +381,7 @@ static void print_migrate(FILE *f, const struct lm_mig_report_ctx *c)
 {
 	const struct lm_mig_report *r = c->r;
 	const struct lm_mig_opts *o = c->o;
-	struct json_object *j = json_object_new_object();
+	struct json_object *j = json_object_new_object(), *dst;
 	bool ok = r->outcome == LM_MIG_MIGRATED;
 	bool downtime = r->steps[LM_MIG_RESUME].end_us && r->downtime_us;
 
@@ -394,7 +395,11 @@ static void print_migrate(FILE *f, const struct lm_mig_report_ctx *c)
 	json_object_object_add(j, "recovery", str_or_null(r->recovery));
 	jadd_bool(j, "interrupted", r->interrupted);
 	json_object_object_add(j, "source", mig_side(c->src, r->src_state));
-	json_object_object_add(j, "destination", mig_side(c->dst, r->dst_state));
+	dst = mig_side(c->dst, r->dst_state);
+	/* The --to-host prefix that reached it; null: the engine's own host. */
+	json_object_object_add(dst, "host", c->dst->remote ?
+			       json_object_new_string(c->dst->remote->where) : NULL);
+	json_object_object_add(j, "destination", dst);
 	jadd_str(j, "profile", lm_profile_name(c->src->t->profile));
 	jadd_bool(j, "shared_namespace", o->shared);
 	jadd_bool(j, "changes_lost", r->changes_lost);
