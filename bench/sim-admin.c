@@ -8,10 +8,16 @@
  * vendor-state=MIB, and it measures, in one run, each beside the same work
  * done by a direct in-process call into the device model:
  *  - an Identify Controller round trip (median and p99 of ROUNDS);
- *  - Get Controller State of the whole state of VF 1, in MDTS chunks.
+ *  - the header-only Get Controller State (CSVI 0) a migration engine
+ *    sends to ask whether a VF is suspended (median and p99 of ROUNDS);
+ *  - Get Controller State of the whole state of VF 1, in MDTS chunks: the
+ *    first pass (the device makes the vendor part then), and the median
+ *    of PASSES more;
+ *  - Set Controller State of that state back into VF 1, median of PASSES.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <linux/nvme_ioctl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +49,8 @@ static double pct(double *v, int n, double p)
 	return v[(int)(p * (n - 1))];
 }
 
+#define PASSES	5
+
 static int ioctl_cmd(int fd, uint8_t opc, uint32_t cdw10, uint32_t cdw11,
 		     uint32_t cdw12, uint32_t cdw15, void *buf, uint32_t len)
 {
@@ -64,15 +72,98 @@ static int direct_cmd(struct sim *s, uint8_t opc, uint32_t cdw10,
 	return sim_admin(&c);
 }
 
+/* One command through the preload library (s NULL) or straight into s. */
+static int cmd(int fd, struct sim *s, uint8_t opc, uint32_t cdw10, uint32_t cdw11,
+	       uint32_t cdw12, uint32_t cdw15, void *buf, uint32_t len)
+{
+	return s ? direct_cmd(s, opc, cdw10, cdw11, cdw12, cdw15, buf, len) :
+		   ioctl_cmd(fd, opc, cdw10, cdw11, cdw12, cdw15, buf, len);
+}
+
+/* One command ROUNDS times each way: median and p99 round trip. */
+static void round_trips(int fd, struct sim *s, const char *what, uint8_t opc,
+			uint32_t cdw10, uint32_t cdw11, uint32_t cdw15, void *buf,
+			uint32_t len, double *ioc, double *dir_us, int rounds, int *ret)
+{
+	double t0;
+	int i;
+
+	for (i = 0; i < rounds; i++) {
+		t0 = now_us();
+		*ret |= ioctl_cmd(fd, opc, cdw10, cdw11, 0, cdw15, buf, len);
+		ioc[i] = now_us() - t0;
+		t0 = now_us();
+		*ret |= direct_cmd(s, opc, cdw10, cdw11, 0, cdw15, buf, len);
+		dir_us[i] = now_us() - t0;
+	}
+	printf("%s (us): preload median %.1f p99 %.1f | direct median %.2f p99 %.2f | ratio median %.0fx\n",
+	       what, pct(ioc, rounds, 0.5), pct(ioc, rounds, 0.99),
+	       pct(dir_us, rounds, 0.5), pct(dir_us, rounds, 0.99),
+	       pct(ioc, rounds, 0.5) / pct(dir_us, rounds, 0.5));
+}
+
+/*
+ * VF 1's (CNTLID 0x11) whole state, total bytes, moved in chunks between
+ * the device and state: Get Controller State with CSVI 1 (CDW10 23:16), the
+ * first version CNS 20h lists, or Set Controller State (select 2) with its
+ * sequence (CDW10 17:16: 1 first, 0 middle, 2 last, 3 entire). Returns the
+ * microseconds it took; *ret collects failures.
+ */
+static double move_state(int fd, struct sim *s, bool set, uint8_t *state,
+			 uint64_t total, uint32_t chunk, int *ret)
+{
+	double t0 = now_us();
+	uint64_t off;
+	uint32_t len, seq;
+
+	for (off = 0; off < total; off += len) {
+		len = total - off < chunk ? total - off : chunk;
+		if (!set) {
+			*ret |= cmd(fd, s, SIM_OPC_MIGRATION_RECV, 1 << 16, 0x11, off,
+				    len / 4 - 1, state + off, len);
+			continue;
+		}
+		seq = (off ? 0 : 1) | (off + len == total ? 2 : 0);
+		*ret |= cmd(fd, s, SIM_OPC_MIGRATION_SEND, 2 | seq << 16, 0x11 | 1 << 16,
+			    off, len / 4, state + off, len);
+	}
+	return now_us() - t0;
+}
+
+static void print_rate(const char *what, uint64_t total, double ioc_us, double dir_us)
+{
+	printf("%s: preload %.0f MiB/s | direct %.0f MiB/s | ratio %.1fx slower\n",
+	       what, total / ioc_us / 1.048576, total / dir_us / 1.048576,
+	       ioc_us / dir_us);
+}
+
+/* Median rate of PASSES moves each way, through the preload and direct. */
+static void state_passes(int fd, struct sim *s, bool set, uint8_t *state,
+			 uint64_t total, uint32_t chunk, int mib, int *ret)
+{
+	double ioc[PASSES], dir_us[PASSES];
+	char what[128];
+	int i;
+
+	for (i = 0; i < PASSES; i++) {
+		ioc[i] = move_state(fd, NULL, set, state, total, chunk, ret);
+		dir_us[i] = move_state(fd, s, set, state, total, chunk, ret);
+	}
+	snprintf(what, sizeof(what), "%s controller state, %d MiB vendor part in 1 MiB chunks, median of %d",
+		 set ? "set" : "get", mib, PASSES);
+	print_rate(what, total, pct(ioc, PASSES, 0.5), pct(dir_us, PASSES, 0.5));
+}
+
 int main(int argc, char **argv)
 {
 	static struct sim s;
 	char err[256], spec[128], dir[] = "/tmp/sim-bench-XXXXXX";
-	int rounds, mib, fd, i, ret = 0;
-	double *ioc, *dir_us, t0, t_ioc, t_dir;
-	uint64_t total, off;
-	uint32_t chunk, len;
-	uint8_t *buf;
+	int rounds, mib, fd, ret = 0;
+	double *ioc, *dir_us, t_ioc, t_dir;
+	uint8_t *buf, *state;
+	char what[128];
+	uint64_t total;
+	uint32_t chunk;
 
 	if (argc != 4) {
 		fprintf(stderr, "usage: sim-admin DEV ROUNDS MIB\n");
@@ -101,41 +192,27 @@ int main(int argc, char **argv)
 	ioc = calloc(rounds, sizeof(double));
 	dir_us = calloc(rounds, sizeof(double));
 
-	for (i = 0; i < rounds; i++) {
-		t0 = now_us();
-		ret |= ioctl_cmd(fd, SIM_OPC_IDENTIFY, SIM_CNS_CTRL, 0, 0, 0, buf, 4096);
-		ioc[i] = now_us() - t0;
-		t0 = now_us();
-		ret |= direct_cmd(&s, SIM_OPC_IDENTIFY, SIM_CNS_CTRL, 0, 0, 0, buf, 4096);
-		dir_us[i] = now_us() - t0;
-	}
-	printf("identify round trip (us): preload median %.1f p99 %.1f | direct median %.2f p99 %.2f | ratio median %.0fx\n",
-	       pct(ioc, rounds, 0.5), pct(ioc, rounds, 0.99),
-	       pct(dir_us, rounds, 0.5), pct(dir_us, rounds, 0.99),
-	       pct(ioc, rounds, 0.5) / pct(dir_us, rounds, 0.5));
-
-	/*
-	 * Suspend VF 1 (CNTLID 0x11) on both, then fetch its whole state: CSVI 1
-	 * (CDW10 23:16), the first version CNS 20h lists; 0 would be the header.
-	 */
+	round_trips(fd, &s, "identify round trip", SIM_OPC_IDENTIFY, SIM_CNS_CTRL, 0, 0,
+		    buf, 4096, ioc, dir_us, rounds, &ret);
+	/* Suspend VF 1 (CNTLID 0x11) on both; then its header alone, CSVI 0. */
 	ret |= ioctl_cmd(fd, SIM_OPC_MIGRATION_SEND, 0, 0x10011, 0, 0, NULL, 0);
 	ret |= direct_cmd(&s, SIM_OPC_MIGRATION_SEND, 0, 0x10011, 0, 0, NULL, 0);
+	round_trips(fd, &s, "header-only get controller state", SIM_OPC_MIGRATION_RECV,
+		    0, 0x11, 48 / 4 - 1, buf, 48, ioc, dir_us, rounds, &ret);
+
 	total = 48 + 8 + 24 * 4 + ((uint64_t)mib << 20);
-	t0 = now_us();
-	for (off = 0; off < total; off += len) {
-		len = total - off < chunk ? total - off : chunk;
-		ret |= ioctl_cmd(fd, SIM_OPC_MIGRATION_RECV, 1 << 16, 0x11, off, len / 4 - 1, buf, len);
+	state = malloc(total);
+	if (!state) {
+		fprintf(stderr, "sim-admin: no memory for a %d MiB state\n", mib);
+		return 1;
 	}
-	t_ioc = now_us() - t0;
-	t0 = now_us();
-	for (off = 0; off < total; off += len) {
-		len = total - off < chunk ? total - off : chunk;
-		ret |= direct_cmd(&s, SIM_OPC_MIGRATION_RECV, 1 << 16, 0x11, off, len / 4 - 1, buf, len);
-	}
-	t_dir = now_us() - t0;
-	printf("get controller state, %d MiB vendor part in 1 MiB chunks: preload %.0f MiB/s | direct %.0f MiB/s | ratio %.1fx slower\n",
-	       mib, total / t_ioc / 1.048576, total / t_dir / 1.048576,
-	       t_ioc / t_dir);
+	memset(state, 0, total);	/* our own pages faulted in, not timed */
+	t_ioc = move_state(fd, NULL, false, state, total, chunk, &ret);
+	t_dir = move_state(fd, &s, false, state, total, chunk, &ret);
+	snprintf(what, sizeof(what), "get controller state, %d MiB vendor part in 1 MiB chunks, first", mib);
+	print_rate(what, total, t_ioc, t_dir);
+	state_passes(fd, &s, false, state, total, chunk, mib, &ret);
+	state_passes(fd, &s, true, state, total, chunk, mib, &ret);
 	if (ret)
 		fprintf(stderr, "sim-admin: a command failed (status or errno)\n");
 	return ret ? 1 : 0;

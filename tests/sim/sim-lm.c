@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "sim.h"
+#include "sim-buf.h"
 #include "sim-le.h"
 
 #define HDR_LEN		48
@@ -31,6 +32,9 @@
 #define ESA_FULL	7
 #define LBACIR_RANGE	0
 #define LBACIR_NONE	2
+
+_Static_assert(SIM_STATE_HEAD_MAX == HDR_LEN + NVME_HDR_LEN + 2 * QENT_LEN * SIM_MAX_Q,
+	       "sim_ctrl's snap holds a header and every queue's entry");
 
 /* The vendor part a controller starts with: reproducible, and its own. */
 static void vendor_pattern(struct sim_ctrl *ctrl, uint8_t *p, uint64_t len)
@@ -63,9 +67,20 @@ void sim_ctrl_init_state(struct sim_ctrl *ctrl)
 			.qsize = 63, .qid = i + 1,
 			.attr = 0x3 | (uint32_t)(i + 1) << 16 };
 	}
-	free(ctrl->vendor);
-	ctrl->vendor = NULL;
+	ctrl->vendor_ready = false;
 	ctrl->vendor_len = ctrl->index ? pf->vendor_state : 0;
+}
+
+/* The vendor part, made the first time it is needed; NULL: no memory. */
+static const uint8_t *vendor_part(struct sim_ctrl *ctrl)
+{
+	if (!ctrl->vendor_ready) {
+		if (sim_buf_reserve(&ctrl->vendor, &ctrl->vendor_cap, ctrl->vendor_len))
+			return NULL;
+		vendor_pattern(ctrl, ctrl->vendor, ctrl->vendor_len);
+		ctrl->vendor_ready = true;
+	}
+	return ctrl->vendor;
 }
 
 static uint64_t state_len(const struct sim_ctrl *ctrl)
@@ -75,26 +90,26 @@ static uint64_t state_len(const struct sim_ctrl *ctrl)
 }
 
 /*
- * The controller's state as Get Controller State returns it. CSVI 0 selects
- * no NVMe-defined state: the header alone, with both sizes 0 (what Samsung's
- * QEMU model answers too).
+ * The controller's state as Get Controller State returns it, frozen: its
+ * header and queue entries copied, the vendor part made if it never was.
+ * CSVI 0 selects no NVMe-defined state: the header alone, with both sizes
+ * 0 (what Samsung's QEMU model answers too).
  */
 static int snapshot(struct sim_ctrl *ctrl, bool header_only)
 {
 	uint64_t nvme = NVME_HDR_LEN + (uint64_t)QENT_LEN * (ctrl->nsq + ctrl->ncq);
-	uint64_t len = state_len(ctrl);
-	uint8_t *b, *q;
+	uint8_t *b = ctrl->snap, *q;
 	unsigned int i;
 
-	b = calloc(1, len);
-	if (!b)
+	ctrl->snap_len = 0;
+	if (!header_only && ctrl->vendor_len && !vendor_part(ctrl))
 		return -ENOMEM;
+	ctrl->snap_head = header_only ? HDR_LEN : HDR_LEN + nvme;
+	memset(b, 0, ctrl->snap_head);
 	w16(b, 0);
 	b[2] = ctrl->state == SIM_SUSPENDED ? 1 : 0;
 	ctrl->snap_hdr_only = header_only;
 	if (header_only) {
-		free(ctrl->snap);
-		ctrl->snap = b;
 		ctrl->snap_len = HDR_LEN;
 		return 0;
 	}
@@ -126,23 +141,31 @@ static int snapshot(struct sim_ctrl *ctrl, bool header_only)
 		w16(q + 14, cq->tail);
 		w32(q + 16, cq->attr);
 	}
-	if (ctrl->vendor)
-		memcpy(q, ctrl->vendor, ctrl->vendor_len);
-	else
-		vendor_pattern(ctrl, q, ctrl->vendor_len);
-	free(ctrl->snap);
-	ctrl->snap = b;
-	ctrl->snap_len = len;
+	ctrl->snap_len = state_len(ctrl);
 	return 0;
 }
 
+/* Bytes [off, off + n) of the snapshot, which holds them, into dst. */
+static void snapshot_read(const struct sim_ctrl *ctrl, uint64_t off,
+			  uint8_t *dst, uint64_t n)
+{
+	uint64_t k;
+
+	if (off < ctrl->snap_head) {
+		k = ctrl->snap_head - off < n ? ctrl->snap_head - off : n;
+		memcpy(dst, ctrl->snap + off, k);
+		dst += k;
+		off += k;
+		n -= k;
+	}
+	if (n)
+		memcpy(dst, ctrl->vendor + (off - ctrl->snap_head), n);
+}
+
+/* Transfers in progress end; their buffers are kept for the next. */
 static void drop_transfers(struct sim_ctrl *ctrl)
 {
-	free(ctrl->snap);
-	ctrl->snap = NULL;
 	ctrl->snap_len = 0;
-	free(ctrl->in);
-	ctrl->in = NULL;
 	ctrl->in_len = ctrl->in_next = 0;
 }
 
@@ -157,7 +180,6 @@ static uint32_t load_state(struct sim_ctrl *ctrl, const uint8_t *b, uint64_t len
 	struct sim_sq sq[SIM_MAX_Q];
 	struct sim_cq cq[SIM_MAX_Q];
 	unsigned int nsq, ncq, i, j;
-	uint8_t *vcopy = NULL;
 	bool found;
 
 	if (len < HDR_LEN || r16(b) != 0 || r64(b + 24) || r64(b + 40))
@@ -203,20 +225,20 @@ static uint32_t load_state(struct sim_ctrl *ctrl, const uint8_t *b, uint64_t len
 		if (!found)
 			return SIM_INVALID_FIELD;
 	}
+	/* Growing the buffer is the only step that can fail: it comes first. */
+	if (sim_buf_reserve(&ctrl->vendor, &ctrl->vendor_cap, vendor))
+		return SIM_INTERNAL;
 	want = HDR_LEN + nvme;
-	if (vendor) {
-		vcopy = malloc(vendor);
-		if (!vcopy)
-			return SIM_INTERNAL;
-		memcpy(vcopy, b + want, vendor);
-	}
+	if (vendor)
+		memcpy(ctrl->vendor, b + want, vendor);
+	ctrl->vendor_len = vendor;
+	ctrl->vendor_ready = true;
 	ctrl->nsq = nsq;
 	ctrl->ncq = ncq;
 	memcpy(ctrl->sq, sq, sizeof(sq[0]) * nsq);
 	memcpy(ctrl->cq, cq, sizeof(cq[0]) * ncq);
-	free(ctrl->vendor);
-	ctrl->vendor = vcopy;
-	ctrl->vendor_len = vendor;
+	/* A snapshot taken before would read the new vendor part. */
+	ctrl->snap_len = 0;
 	return SIM_OK;
 }
 
@@ -523,14 +545,14 @@ static uint32_t get_state(struct sim_ctrl *ctrl, struct sim_cmd *c)
 	if (!csvi_valid(pf, csvi, true) || ((c->cdw11 >> 16) & 0xff) ||
 	    len != c->data_len)
 		return SIM_INVALID_FIELD;
-	if (!ctrl->snap || off == 0 || ctrl->snap_hdr_only != !csvi)
+	if (!ctrl->snap_len || off == 0 || ctrl->snap_hdr_only != !csvi)
 		if (snapshot(ctrl, !csvi))
 			return SIM_INTERNAL;
 	if (off >= ctrl->snap_len)
 		return SIM_INVALID_FIELD;
 	n = ctrl->snap_len - off < len ? ctrl->snap_len - off : len;
-	memset(c->data, 0, len);
-	memcpy(c->data, ctrl->snap + off, n);
+	snapshot_read(ctrl, off, c->data, n);
+	memset(c->data + n, 0, len - n);
 	c->out_len = len;
 	/* CSUP: the controller is suspended (some devices leave it 0). */
 	c->result = pf->csup && suspended ? 1 : 0;
@@ -552,8 +574,6 @@ static uint32_t set_state(struct sim_ctrl *ctrl, struct sim_cmd *c)
 	    (c->cdw11 >> 24))
 		return SIM_INVALID_FIELD;
 	if (seq == 1 || seq == 3) {	/* first, entire: a new transfer */
-		free(ctrl->in);
-		ctrl->in = NULL;
 		ctrl->in_len = ctrl->in_next = 0;
 		if (off || len < HDR_LEN)
 			return SIM_INVALID_FIELD;
@@ -561,17 +581,14 @@ static uint32_t set_state(struct sim_ctrl *ctrl, struct sim_cmd *c)
 		if (r64(c->data + 24) || r64(c->data + 40) || total > MAX_STATE ||
 		    r64(c->data + 16) > MAX_STATE || r64(c->data + 32) > MAX_STATE)
 			return SIM_INVALID_FIELD;
-		ctrl->in = malloc(total);
-		if (!ctrl->in)
+		if (sim_buf_reserve(&ctrl->in, &ctrl->in_cap, total))
 			return SIM_INTERNAL;
 		ctrl->in_len = total;
-	} else if (!ctrl->in) {
+	} else if (!ctrl->in_len) {
 		return SIM_SEQ_ERROR;	/* middle or last with no first */
 	}
 	if (off != ctrl->in_next || len > ctrl->in_len - ctrl->in_next) {
 		/* out of order, overlapping, or past the announced size */
-		free(ctrl->in);
-		ctrl->in = NULL;
 		ctrl->in_len = ctrl->in_next = 0;
 		return SIM_INVALID_FIELD;
 	}
@@ -581,11 +598,8 @@ static uint32_t set_state(struct sim_ctrl *ctrl, struct sim_cmd *c)
 		return SIM_OK;
 	st = ctrl->in_next == ctrl->in_len ?
 		load_state(ctrl, ctrl->in, ctrl->in_len) : SIM_INVALID_FIELD;
-	free(ctrl->in);
-	ctrl->in = NULL;
 	ctrl->in_len = ctrl->in_next = 0;
-	free(ctrl->snap);
-	ctrl->snap = NULL;
+	ctrl->snap_len = 0;
 	return st;
 }
 
@@ -654,7 +668,7 @@ uint32_t sim_vendor(struct sim_cmd *c)
 			return SIM_INTERNAL;
 		if (c->data_len < ctrl->snap_len)
 			return SIM_INVALID_FIELD;
-		memcpy(c->data, ctrl->snap, ctrl->snap_len);
+		snapshot_read(ctrl, 0, c->data, ctrl->snap_len);
 		c->out_len = ctrl->snap_len;
 		c->result = ctrl->snap_len;
 		return SIM_OK;

@@ -23,6 +23,7 @@
 #include "lmsim-io.h"
 #include "lmsim-proto.h"
 #include "sim.h"
+#include "sim-buf.h"
 
 #define MAX_CLIENTS	256
 #define RECV_TIMEOUT_S	2
@@ -39,6 +40,9 @@ struct server {
 	int listen_fd;
 	pid_t owner;		/* stop when this process is gone */
 	struct client client[MAX_CLIENTS];
+	/* A message as read, and an admin command's data: kept, see sim-buf.h. */
+	uint8_t *msg, *data;
+	uint64_t msg_cap, data_cap;
 };
 
 /* What a poll slot stands for. */
@@ -216,29 +220,29 @@ static void handle_admin(struct server *srv, struct client *cl,
 		rep.err = ENOTTY;
 		goto reply;
 	}
+	if (sim_buf_reserve(&srv->data, &srv->data_cap, req->data_len ?: 1)) {
+		rep.err = ENOMEM;
+		goto reply;
+	}
 	c = (struct sim_cmd){ .ctrl = cl->ctrl, .pid = cl->pid,
 		.opcode = req->opcode, .nsid = req->nsid,
 		.cdw10 = req->cdw10, .cdw11 = req->cdw11, .cdw12 = req->cdw12,
 		.cdw13 = req->cdw13, .cdw14 = req->cdw14, .cdw15 = req->cdw15,
-		.addr = req->addr, .data_len = req->data_len };
-	c.data = calloc(1, req->data_len ? req->data_len : 1);
-	if (!c.data) {
-		rep.err = ENOMEM;
-		goto reply;
-	}
+		.addr = req->addr, .data = srv->data, .data_len = req->data_len };
 	if (to_dev && by_dma && dma(cl->pid, c.data, req->addr, req->data_len, false)) {
 		rep.err = LMSIM_ERR_NO_DMA;
 		goto reply;
 	}
 	if (to_dev && !by_dma)
 		memcpy(c.data, payload + sizeof(*req), req->data_len);
+	/* What the command leaves unwritten goes back as zeroes, nothing older. */
+	if (!to_dev)
+		memset(c.data, 0, req->data_len);
 
 	fault = sim_fault_admin(srv->sim, &c, &status);
 	log_cmd(srv->sim, &c, status, fault);
-	if (!sim_fault_completes(fault)) {
-		free(c.data);
+	if (!sim_fault_completes(fault))
 		return;			/* it never completes */
-	}
 	rep.status = status;
 	rep.result = c.result;
 	/* Into the caller's memory only while it still waits (a delay fault). */
@@ -254,7 +258,6 @@ reply:
 	    lmsim_full_io(cl->fd, &rep, sizeof(rep), true) ||
 	    (rep.data_len && lmsim_full_io(cl->fd, c.data, rep.data_len, true)))
 		drop_client(cl);
-	free(c.data);
 }
 
 /* ---- CTL ---- */
@@ -313,13 +316,13 @@ static void handle(struct server *srv, struct client *cl)
 	uint8_t *payload;
 
 	if (lmsim_full_io(cl->fd, &h, sizeof(h), false) || h.magic != LMSIM_MAGIC ||
-	    h.len > LMSIM_MAX_PAYLOAD + sizeof(struct lmsim_admin_req)) {
+	    h.len > LMSIM_MAX_PAYLOAD + sizeof(struct lmsim_admin_req) ||
+	    sim_buf_reserve(&srv->msg, &srv->msg_cap, h.len + 1ull)) {
 		drop_client(cl);
 		return;
 	}
-	payload = malloc(h.len + 1);
-	if (!payload || lmsim_full_io(cl->fd, payload, h.len, false)) {
-		free(payload);
+	payload = srv->msg;
+	if (lmsim_full_io(cl->fd, payload, h.len, false)) {
 		drop_client(cl);
 		return;
 	}
@@ -344,7 +347,6 @@ static void handle(struct server *srv, struct client *cl)
 	default:
 		drop_client(cl);
 	}
-	free(payload);
 }
 
 static void accept_client(struct server *srv)
@@ -485,6 +487,8 @@ int sim_serve(struct sim *s, const char *sock_path, pid_t owner)
 			drop_client(&srv->client[i]);
 	close(srv->listen_fd);
 	unlink(sock_path);
+	free(srv->msg);
+	free(srv->data);
 	free(srv);
 	return 0;
 }

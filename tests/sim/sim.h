@@ -148,6 +148,12 @@ enum sim_cstate {
 	SIM_SUSPENDED,
 };
 
+/*
+ * A controller state's header and queue entries at most (sim-lm.c): the
+ * 48-byte header, the NVMe part's 8, and 24 a queue.
+ */
+#define SIM_STATE_HEAD_MAX	(48 + 8 + 24 * 2 * SIM_MAX_Q)
+
 struct sim_pf;
 struct sim_vm;
 
@@ -166,19 +172,35 @@ struct sim_ctrl {
 	unsigned int nsq, ncq;
 	struct sim_sq sq[SIM_MAX_Q];
 	struct sim_cq cq[SIM_MAX_Q];
+	/*
+	 * The vendor part: vendor_len bytes at vendor once vendor_ready (the
+	 * starting pattern is made the first time a whole state is read);
+	 * the buffer, vendor_cap bytes, is kept.
+	 */
 	uint8_t *vendor;
-	uint64_t vendor_len;
+	uint64_t vendor_len, vendor_cap;
+	bool vendor_ready;
 
-	/* Get Controller State: a snapshot taken at offset 0 */
-	uint8_t *snap;
+	/*
+	 * Get Controller State: what offset 0 froze. The header and queue
+	 * entries are copied into snap (snap_head bytes); the vendor part
+	 * follows from vendor, which only a load changes, and a load drops
+	 * the snapshot. snap_len: the whole state's size, 0 when none.
+	 */
+	uint8_t snap[SIM_STATE_HEAD_MAX];
+	uint32_t snap_head;
 	uint64_t snap_len;
 	bool snap_hdr_only;		/* taken for CSVI 0 */
 
 	/* The VM whose memory this VF may DMA into (its IOMMU domain). */
 	struct sim_vm *dma;
 
-	/* Set Controller State in progress */
+	/*
+	 * Set Controller State in progress: in_len bytes announced (0: none),
+	 * in_next received, into a buffer of in_cap bytes that is kept.
+	 */
 	uint8_t *in;
+	uint64_t in_cap;
 	uint64_t in_len;
 	uint64_t in_next;
 };
