@@ -23,7 +23,8 @@
 # shellcheck disable=SC2034 # CFG_KEYS is read by the scripts
 CFG_KEYS=(SRC_PF SRC_VF DST_PF DST_VF SRC_NS DST_NS SHARED DOWNTIME_LIMIT THRESHOLD MAX_PASSES ON_NO_CONVERGE HANDOVER_TIMEOUT
 	PASS_INTERVAL TRACK_ENTRIES HANDOVER REPORT NVME FIO_PREFIX FIO_TARGET
-	DST_HOST DST_SSH_CONFIG DST_PREFIX DST_NVME DST_NBD)
+	DST_HOST DST_SSH_CONFIG DST_PREFIX DST_NVME DST_NBD
+	SRC_HOST SRC_SSH_CONFIG SRC_PREFIX SRC_NVME SRC_NBD)
 
 declare -gA CFG=() CFG_FROM=()
 
@@ -231,12 +232,13 @@ cfg_check_endpoints() {
 	fi
 }
 
-# ---- the destination on another host ----
+# ---- the destination on another host, and the way back ----
 
-# cfg_remote: whether the destination is on another host (DST_HOST or
-# DST_PREFIX set).
+# cfg_remote [SIDE]: whether SIDE's host (DST, the default; SRC) is reached
+# through a command prefix: SIDE_HOST or SIDE_PREFIX set.
 cfg_remote() {
-	[ -n "${CFG[DST_HOST]-}" ] || [ -n "${CFG[DST_PREFIX]-}" ]
+	local s=${1:-DST}
+	[ -n "${CFG[${s}_HOST]-}" ] || [ -n "${CFG[${s}_PREFIX]-}" ]
 }
 
 # cfg_check_cmd_words KEY: a word list that a remote shell gets as it is:
@@ -251,54 +253,81 @@ cfg_check_cmd_words() {
 	esac
 }
 
-# cfg_check_remote: DST_HOST (an ssh destination, [user@]host) or
-# DST_PREFIX (any command prefix), not both; DST_SSH_CONFIG (an ssh_config
-# for DST_HOST); DST_NVME (nvme there, words); DST_NBD (an NBD URI used as
-# it is, or PORT / ADDRESS:PORT where nbdkit on that host serves DST_NS).
-# Without DST_HOST or DST_PREFIX none of the others may be set.
+# cfg_check_remote [SIDE]: how a migration's engine reaches SIDE's host.
+# DST (the default): the destination's host as this one reaches it.
+# SRC: this host as the destination's host reaches it, for lm-qualify's
+# way back (the engine runs there then); its prefix and ssh_config are
+# the destination host's, not checked here. For each side, SIDE_HOST (an
+# ssh destination, [user@]host) or SIDE_PREFIX (any command prefix), not
+# both; SIDE_SSH_CONFIG (an ssh_config for SIDE_HOST); SIDE_NVME (nvme
+# there, words); SIDE_NBD (an NBD URI used as it is, or PORT /
+# ADDRESS:PORT where nbdkit on that host serves SIDE_NS). With
+# CFG_BOTH_WAYS=1 (lm-qualify) the destination's namespace is read there
+# too, on the way back: DST_NS is then required beside a DST_NBD URI.
+# Without DST_HOST or DST_PREFIX none of the DST_ keys may be set.
 cfg_check_remote() {
-	local k nbd
-	if ! cfg_remote; then
+	local s=${1:-DST} k nbd here=1
+	[ "$s" = DST ] || here=0
+	if ! cfg_remote "$s"; then
+		[ "$s" = DST ] || cfg_die "SRC_HOST or SRC_PREFIX is required with a destination on another host: how that host reaches this one, for the way back"
 		for k in DST_SSH_CONFIG DST_NVME DST_NBD; do
 			[ -z "${CFG[$k]-}" ] || cfg_bad "$k" "is for a destination on another host: set DST_HOST or DST_PREFIX too"
 		done
 		return 0
 	fi
-	if [ -n "${CFG[DST_HOST]-}" ] && [ -n "${CFG[DST_PREFIX]-}" ]; then
-		cfg_die "DST_HOST and DST_PREFIX both name how to reach the destination's host: set one"
+	if [ -n "${CFG[${s}_HOST]-}" ] && [ -n "${CFG[${s}_PREFIX]-}" ]; then
+		cfg_die "${s}_HOST and ${s}_PREFIX both name how to reach the $(side_name "$s")'s host: set one"
 	fi
-	if [ -n "${CFG[DST_HOST]-}" ]; then
-		[[ ${CFG[DST_HOST]} =~ ^([A-Za-z0-9._][A-Za-z0-9._+-]*@)?[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] ||
-			cfg_bad DST_HOST "is not an ssh destination ([user@]host)"
+	if [ -n "${CFG[${s}_HOST]-}" ]; then
+		[[ ${CFG[${s}_HOST]} =~ ^([A-Za-z0-9._][A-Za-z0-9._+-]*@)?[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] ||
+			cfg_bad "${s}_HOST" "is not an ssh destination ([user@]host)"
 	else
-		[ -z "${CFG[DST_SSH_CONFIG]-}" ] || cfg_bad DST_SSH_CONFIG "is for DST_HOST (ssh); DST_PREFIX is used as it is"
-		cfg_check_cmd_words DST_PREFIX
-		cfg_words DST_PREFIX
-		command -v -- "${WORDS[0]}" >/dev/null 2>&1 || cfg_bad DST_PREFIX "does not start with a command that can be run"
+		[ -z "${CFG[${s}_SSH_CONFIG]-}" ] || cfg_bad "${s}_SSH_CONFIG" "is for ${s}_HOST (ssh); ${s}_PREFIX is used as it is"
+		cfg_check_cmd_words "${s}_PREFIX"
+		if [ $here = 1 ]; then
+			cfg_words "${s}_PREFIX"
+			command -v -- "${WORDS[0]}" >/dev/null 2>&1 || cfg_bad "${s}_PREFIX" "does not start with a command that can be run"
+		fi
 	fi
-	if [ -n "${CFG[DST_SSH_CONFIG]-}" ] && { [ ! -f "${CFG[DST_SSH_CONFIG]}" ] || [ ! -r "${CFG[DST_SSH_CONFIG]}" ]; }; then
-		cfg_bad DST_SSH_CONFIG "is not a readable file"
+	if [ -n "${CFG[${s}_SSH_CONFIG]-}" ]; then
+		if [ $here = 1 ]; then
+			if [ ! -f "${CFG[${s}_SSH_CONFIG]}" ] || [ ! -r "${CFG[${s}_SSH_CONFIG]}" ]; then
+				cfg_bad "${s}_SSH_CONFIG" "is not a readable file"
+			fi
+		else
+			[[ ${CFG[${s}_SSH_CONFIG]} =~ ^[A-Za-z0-9._/+~-]+$ ]] ||
+				cfg_bad "${s}_SSH_CONFIG" "is not a path without blanks or quotes (a file on the destination's host)"
+		fi
 	fi
-	[ -n "${CFG[DST_NVME]+set}" ] || cfg_set DST_NVME nvme "DST_NVME (default)"
-	cfg_check_cmd_words DST_NVME
-	[ "${CFG[SHARED]:-0}" = 1 ] && [ -z "${CFG[DST_NBD]-}" ] && return 0
-	[ "${CFG[SHARED]:-0}" != 1 ] || cfg_bad DST_NBD "is set, but SHARED=1 copies nothing"
-	nbd=${CFG[DST_NBD]-}
-	[ -n "$nbd" ] || cfg_die "DST_NBD is required with a destination on another host (unless SHARED=1): an nbd:// URI, or the PORT (ADDRESS:PORT) where nbdkit there serves DST_NS"
+	[ -n "${CFG[${s}_NVME]+set}" ] || cfg_set "${s}_NVME" nvme "${s}_NVME (default)"
+	cfg_check_cmd_words "${s}_NVME"
+	[ "${CFG[SHARED]:-0}" = 1 ] && [ -z "${CFG[${s}_NBD]-}" ] && return 0
+	[ "${CFG[SHARED]:-0}" != 1 ] || cfg_bad "${s}_NBD" "is set, but SHARED=1 copies nothing"
+	nbd=${CFG[${s}_NBD]-}
+	[ -n "$nbd" ] || cfg_die "${s}_NBD is required with $(side_name "$s" "a destination on another host" "a way back from the destination's host") (unless SHARED=1): an nbd:// URI, or the PORT (ADDRESS:PORT) where nbdkit $(side_name "$s" there here) serves ${s}_NS"
 	if [[ $nbd =~ ^nbds?(\+unix)?:// ]]; then
-		[[ $nbd =~ ^[^[:space:]\'\"]+$ ]] || cfg_bad DST_NBD "is a URI with blanks or quotes"
-		[ -z "${CFG[DST_NS]-}" ] || cfg_die "DST_NBD is a URI: it is the destination namespace; drop DST_NS"
-		return 0
-	fi
-	if [[ ! $nbd =~ ^(([A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):)?([0-9]{1,5})$ ]] ||
+		[[ $nbd =~ ^[^[:space:]\'\"]+$ ]] || cfg_bad "${s}_NBD" "is a URI with blanks or quotes"
+		[ "$s" = SRC ] || [ "${CFG_BOTH_WAYS:-0}" = 1 ] || [ -z "${CFG[DST_NS]-}" ] ||
+			cfg_die "DST_NBD is a URI: it is the destination namespace; drop DST_NS"
+		[ "${CFG_BOTH_WAYS:-0}" = 1 ] || return 0
+	elif [[ ! $nbd =~ ^(([A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):)?([0-9]{1,5})$ ]] ||
 		((10#${BASH_REMATCH[3]} < 1 || 10#${BASH_REMATCH[3]} > 65535)); then
-		cfg_bad DST_NBD "is not an NBD URI (nbd://, nbds://, nbd+unix://), a port (1-65535) or ADDRESS:PORT"
+		cfg_bad "${s}_NBD" "is not an NBD URI (nbd://, nbds://, nbd+unix://), a port (1-65535) or ADDRESS:PORT"
+	else
+		[ -n "${BASH_REMATCH[1]}" ] || [ -n "${CFG[${s}_HOST]-}" ] ||
+			cfg_bad "${s}_NBD" "names no address: with ${s}_PREFIX give ADDRESS:PORT (where $(side_name "$s" "this host reaches nbdkit there" "the destination's host reaches nbdkit here"))"
 	fi
-	[ -n "${BASH_REMATCH[1]}" ] || [ -n "${CFG[DST_HOST]-}" ] ||
-		cfg_bad DST_NBD "names no address: with DST_PREFIX give ADDRESS:PORT (where this host reaches nbdkit there)"
-	[ -n "${CFG[DST_NS]-}" ] || cfg_die "DST_NS is required with DST_NBD=$nbd: the namespace nbdkit serves on the destination's host"
+	# The source namespace: the caller checks it, here.
+	[ "$s" = DST ] || return 0
+	[ -n "${CFG[DST_NS]-}" ] || cfg_die "DST_NS is required with DST_NBD=$nbd: the namespace $([ "${CFG_BOTH_WAYS:-0}" = 1 ] && echo "the way back reads and ")nbdkit serves on the destination's host"
 	[[ ${CFG[DST_NS]} =~ ^/[A-Za-z0-9._/+-]+$ ]] ||
 		cfg_bad DST_NS "is not a path on the destination's host (/dev/nvmeNnM, or an absolute path without blanks)"
+}
+
+# side_name SIDE [DST-WORDS SRC-WORDS]: "destination" or "source", or the
+# words given for each.
+side_name() {
+	if [ "$1" = DST ]; then echo "${2:-destination}"; else echo "${3:-source}"; fi
 }
 
 # cfg_words KEY: the value split at whitespace, into the array WORDS (for

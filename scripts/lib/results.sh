@@ -6,6 +6,9 @@
 #   results_tap FILE                 "ok N - NAME # MESSAGE" (TAP 12/13)
 #   results_junit FILE SUITE         one <testsuite>, a <testcase> each
 #   results_failed                   how many failed (stdout)
+#   json_write FILE                  JSON from stdin into FILE, atomically
+#   report_not_started MESSAGE WORKDIR FILE
+#                                    a migration report: nothing began
 
 R_NAME=() R_STATUS=() R_TIME=() R_MSG=()
 
@@ -81,4 +84,12 @@ json_lines() {
 # json_write FILE: json_lines into FILE, atomically.
 json_write() {
 	json_lines >"$1.tmp" && mv "$1.tmp" "$1"
+}
+
+# report_not_started MESSAGE WORKDIR FILE: the report of a migration that
+# never began (nothing was changed), in MESSAGE's words.
+report_not_started() {
+	jq -n --arg err "$1" --arg workdir "$2" \
+		'{status: "failed", outcome: "not-started", failed_phase: "prepare", error: $err,
+		  recovery: "nothing was changed on either VF", workdir: $workdir}' | json_write "$3"
 }
