@@ -155,6 +155,31 @@ fail:
 	return -e;
 }
 
+static void *local_writer(void *arg);
+
+/* The writers and their buffers, for the copier's whole life. */
+static int start_crew(struct lm_copier *c, char *err, size_t errlen)
+{
+	int ret = -ENOMEM;
+
+	c->crew = calloc(1, sizeof(*c->crew));
+	if (c->crew)
+		ret = c->nbd ? lm_copy_crew_start(c->crew, lm_copy_nbd_conns(c->nbd),
+						  lm_copy_nbd_writer, 0) :
+			       lm_copy_crew_start(c->crew, LM_COPY_THREADS,
+						  local_writer, LM_COPY_MAX_IO);
+	if (!ret)
+		return 0;
+	free(c->crew);
+	c->crew = NULL;
+	snprintf(err, errlen, "out of memory for the copier's buffers");
+	if (c->nbd)
+		lm_copy_nbd_close(c->nbd);
+	else
+		close(c->dst);
+	return -ENOMEM;
+}
+
 int lm_copier_open(struct lm_copier *c, const char *src, const char *dst,
 		   char *err, size_t errlen)
 {
@@ -171,6 +196,8 @@ int lm_copier_open(struct lm_copier *c, const char *src, const char *dst,
 		ret = lm_copy_nbd_open(&c->nbd, dst, c->lba_size, sbytes, err, errlen);
 	else
 		ret = open_local(c, src, dst, &ss, sbytes, err, errlen);
+	if (!ret)
+		ret = start_crew(c, err, errlen);
 	if (ret) {
 		close(c->src);
 		return ret;
@@ -217,45 +244,42 @@ static void *local_writer(void *arg)
 {
 	struct lm_copy_writer *w = arg;
 	struct lm_copy_pool *p = w->p;
-	uint8_t *buf = NULL;
 	struct lm_copy_job j;
 	uint64_t done;
 	ssize_t n;
 
-	if (posix_memalign((void **)&buf, 4096, LM_COPY_MAX_IO)) {
-		lm_copy_fail(p, ENOMEM, 0, NULL);
-		return NULL;
-	}
 	while (lm_copy_take(p, &j)) {
 		for (done = 0; done < j.len; done += n) {
-			n = pread(p->c->src, buf, j.len - done, j.off + done);
-			if (n > 0 && pwrite(p->c->dst, buf, n, j.off + done) != n)
+			n = pread(p->c->src, w->buf, j.len - done, j.off + done);
+			if (n > 0 && pwrite(p->c->dst, w->buf, n, j.off + done) != n)
 				n = -1;
 			if (n <= 0) {
 				lm_copy_fail(p, n < 0 ? errno : EIO, j.off + done, NULL);
-				goto out;
+				return NULL;
 			}
 		}
 		lm_copy_done(p, j.len);
 	}
-out:
-	free(buf);
 	return NULL;
 }
 
-static int add_extent(struct lm_copy_pool *p, size_t *cap, uint64_t off, uint64_t len)
+/* The work list lives in the crew and only grows: kept between copies. */
+static int add_extent(struct lm_copy_pool *p, struct lm_copy_crew *cr,
+		      uint64_t off, uint64_t len)
 {
 	struct lm_copy_job *nj;
 	uint64_t n;
+	size_t cap;
 
 	for (; len; off += n, len -= n) {
 		n = len < LM_COPY_MAX_IO ? len : LM_COPY_MAX_IO;
-		if (p->njobs == *cap) {
-			*cap = *cap ? *cap * 2 : 256;
-			nj = realloc(p->jobs, *cap * sizeof(*nj));
+		if (p->njobs == cr->jobs_cap) {
+			cap = cr->jobs_cap ? cr->jobs_cap * 2 : 256;
+			nj = realloc(cr->jobs, cap * sizeof(*nj));
 			if (!nj)
 				return -ENOMEM;
-			p->jobs = nj;
+			cr->jobs = p->jobs = nj;
+			cr->jobs_cap = cap;
 		}
 		p->jobs[p->njobs++] = (struct lm_copy_job){ off, n };
 	}
@@ -265,15 +289,12 @@ static int add_extent(struct lm_copy_pool *p, size_t *cap, uint64_t off, uint64_
 int lm_copier_copy(struct lm_copier *c, const struct lm_chg *chg,
 		   char *err, size_t errlen)
 {
-	struct lm_copy_pool p = { .c = c, .lock = PTHREAD_MUTEX_INITIALIZER };
-	struct lm_copy_writer w[LM_COPY_THREADS];
-	pthread_t th[LM_COPY_THREADS];
-	void *(*writer)(void *) = c->nbd ? lm_copy_nbd_writer : local_writer;
-	unsigned int nth = c->nbd ? lm_copy_nbd_conns(c->nbd) : LM_COPY_THREADS;
-	size_t cap = 0, i, nranges = 0;
+	struct lm_copy_crew *cr = c->crew;
+	struct lm_copy_pool p = { .c = c, .jobs = cr->jobs,
+				  .lock = PTHREAD_MUTEX_INITIALIZER };
+	size_t i, nranges = 0;
 	uint64_t bytes = 0;
 	bool whole = false;
-	unsigned int t;
 	int ret = 0;
 
 	for (i = 0; i < chg->nall; i++) {
@@ -285,7 +306,7 @@ int lm_copier_copy(struct lm_copier *c, const struct lm_chg *chg,
 		}
 	}
 	if (whole)
-		ret = add_extent(&p, &cap, 0, c->nlbas * c->lba_size);
+		ret = add_extent(&p, cr, 0, c->nlbas * c->lba_size);
 	for (i = 0; i < chg->n && !ret && !whole; i++) {
 		const struct lm_range *r = &chg->r[i];
 
@@ -298,38 +319,21 @@ int lm_copier_copy(struct lm_copier *c, const struct lm_chg *chg,
 			snprintf(err, errlen,
 				 "range %" PRIu64 "+%" PRIu64 " lies beyond the source's %" PRIu64 " LBAs",
 				 r->slba, r->nlb, c->nlbas);
-			free(p.jobs);
 			return -ERANGE;
 		}
-		ret = add_extent(&p, &cap, r->slba * c->lba_size, r->nlb * c->lba_size);
+		ret = add_extent(&p, cr, r->slba * c->lba_size, r->nlb * c->lba_size);
 		nranges++;
 	}
 	if (ret) {
 		snprintf(err, errlen, "out of memory");
-		free(p.jobs);
 		return ret;
 	}
 	for (i = 0; i < p.njobs; i++)
 		bytes += p.jobs[i].len;
 	if (c->progress)
 		lm_progress_total(c->progress, c->bytes + bytes);
-	if (nth > LM_COPY_THREADS)
-		nth = LM_COPY_THREADS;
-	if (nth > p.njobs)
-		nth = p.njobs;
-	for (t = 0; t < nth; t++) {
-		w[t] = (struct lm_copy_writer){ &p, t };
-		if (pthread_create(&th[t], NULL, writer, &w[t]))
-			break;
-	}
-	nth = t;
-	if (!nth && p.njobs) {
-		w[0] = (struct lm_copy_writer){ &p, 0 };
-		writer(&w[0]);
-	}
-	for (t = 0; t < nth; t++)
-		pthread_join(th[t], NULL);
-	free(p.jobs);
+	if (p.njobs)
+		lm_copy_crew_run(cr, &p);
 	if (p.err) {
 		snprintf(err, errlen, "copy failed at byte %" PRIu64 ": %s", p.err_off,
 			 p.why[0] ? p.why : strerror(p.err));
@@ -355,6 +359,11 @@ int lm_copier_close(struct lm_copier *c, char *err, size_t errlen)
 {
 	int ret = lm_copier_flush(c, err, errlen);
 
+	if (c->crew) {
+		lm_copy_crew_stop(c->crew);
+		free(c->crew);
+		c->crew = NULL;
+	}
 	if (c->nbd) {
 		lm_copy_nbd_close(c->nbd);
 		c->nbd = NULL;

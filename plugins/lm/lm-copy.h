@@ -18,6 +18,7 @@
 #define LM_COPY_THREADS		4
 
 struct lm_copy_nbd;
+struct lm_copy_crew;
 
 struct lm_copier {
 	int src, dst;		/* dst is -1 when the destination is NBD */
@@ -30,6 +31,7 @@ struct lm_copier {
 	uint64_t foreign;	/* ranges of other namespaces, not copied */
 	struct lm_progress *progress;	/* where to show it, or NULL */
 	uint32_t foreign_nsid;	/* one of them, for messages */
+	struct lm_copy_crew *crew;	/* its writer threads (lm-copy-pool.h) */
 };
 
 int lm_copier_open(struct lm_copier *c, const char *src, const char *dst,

@@ -2,8 +2,10 @@
 /*
  * The range copier without a device: which destinations are NBD URIs,
  * SRC:DST with a URI, ranges copied between two files by the thread pool
- * (and nothing else touched), and an NBD URI refused in one line by a build
- * without libnbd (the unit tests are built without it).
+ * (and nothing else touched), the writer threads made once at open and
+ * kept for every copy (a migration's final copy starts none), and an NBD
+ * URI refused in one line by a build without libnbd (the unit tests are
+ * built without it).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -117,6 +119,63 @@ static void test_copy_files(void)
 	free(b);
 }
 
+/* This process's thread IDs, sorted, into ids; how many. */
+static size_t task_ids(long *ids, size_t max)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	size_t n = 0, i, k;
+	long t;
+
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.' && n < max)
+			ids[n++] = atol(e->d_name);
+	if (d)
+		closedir(d);
+	for (i = 1; i < n; i++)
+		for (k = i; k && ids[k - 1] > ids[k]; k--) {
+			t = ids[k];
+			ids[k] = ids[k - 1];
+			ids[k - 1] = t;
+		}
+	return n;
+}
+
+/*
+ * The writers are started when the copier opens, the same threads do every
+ * copy, and the close ends them: nothing is started inside a stop section.
+ */
+static void test_crew_kept(void)
+{
+	char src[] = "/tmp/test-copy-src.XXXXXX", dst[] = "/tmp/test-copy-dst.XXXXXX";
+	struct lm_range r = { .nsid = 1, .slba = 8, .nlb = 4096 };
+	struct lm_chg chg = { .r = &r, .n = 1 };
+	long before[16], opened[16], after[16];
+	size_t nb, no, na, i;
+	struct lm_copier c;
+	char err[256] = "";
+	int fs = make_file(src, 4 << 20, -1), fd = make_file(dst, 4 << 20, 0);
+
+	CHECK(fs >= 0 && fd >= 0);
+	nb = task_ids(before, 16);
+	CHECK_EQ(lm_copier_open(&c, src, dst, err, sizeof(err)), 0);
+	no = task_ids(opened, 16);
+	CHECK_EQ(no, nb + LM_COPY_THREADS);
+	CHECK_EQ(lm_copier_copy(&c, &chg, err, sizeof(err)), 0);
+	CHECK_EQ(lm_copier_copy(&c, &chg, err, sizeof(err)), 0);
+	na = task_ids(after, 16);
+	CHECK_EQ(na, no);
+	for (i = 0; i < na && i < no; i++)
+		CHECK_EQ(after[i], opened[i]);
+	CHECK_EQ(c.bytes, 2 * 4096 * 512);
+	CHECK_EQ(lm_copier_close(&c, err, sizeof(err)), 0);
+	CHECK_EQ(task_ids(after, 16), nb);
+	close(fs);
+	close(fd);
+	unlink(src);
+	unlink(dst);
+}
+
 /* Built without libnbd: one line that says so, nothing left open. */
 static void test_no_libnbd(void)
 {
@@ -139,6 +198,7 @@ int main(void)
 	RUN(test_uri);
 	RUN(test_spec_uri);
 	RUN(test_copy_files);
+	RUN(test_crew_kept);
 	RUN(test_no_libnbd);
 	return unit_summary("test-copy");
 }
