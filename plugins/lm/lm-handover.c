@@ -1,93 +1,171 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "lm-handover.h"
+#include "lm-signals.h"
+
+extern char **environ;
 
 /* After SIGTERM, how long the hook has to go before SIGKILL. */
 #define LM_HANDOVER_GRACE_MS	2000
 
-static void nap_ms(unsigned int ms)
+static uint64_t mono_ms(void)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct timespec ts;
 
-	nanosleep(&ts, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
 }
 
-/* Wait up to ms for pid; 1 when it ended (status set), 0 if not. */
-static int wait_for(pid_t pid, uint64_t ms, int *status)
+/*
+ * A descriptor that becomes readable when pid ends (Linux 5.3), so that the
+ * end of the hook is seen at once, not at the next poll tick: it is the
+ * guest's stall. -1 where the kernel has none.
+ */
+static int pid_fd(pid_t pid)
 {
-	uint64_t waited = 0;
+#ifdef SYS_pidfd_open
+	return syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	return -1;
+#endif
+}
+
+/* Wait up to ms (0: no limit) for pid; 1 when it ended (status set), 0 if not. */
+static int wait_for(pid_t pid, int pidfd, uint64_t ms, int *status)
+{
+	uint64_t until = mono_ms() + ms, now;
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	struct timespec nap = { 0, 1000000 };
 	pid_t r;
 
 	for (;;) {
 		r = waitpid(pid, status, WNOHANG);
 		if (r == pid || (r < 0 && errno != EINTR))
 			return 1;
-		if (ms && waited >= ms)
+		now = mono_ms();
+		if (ms && now >= until)
 			return 0;
-		nap_ms(5);
-		waited += 5;
+		if (pidfd >= 0)
+			poll(&p, 1, ms ? (int)(until - now) : -1);
+		else
+			nanosleep(&nap, NULL);
 	}
 }
 
-static void child(const char *cmd, const struct lm_mig_side *src,
-		  const struct lm_mig_side *dst)
+/* NAME=value into env[i], replacing a NAME= there; the new count. */
+static size_t env_set(char **env, size_t n, char *entry)
 {
-	sigset_t none;
-	char n[16];
+	size_t len = strchr(entry, '=') - entry + 1, i;
 
-	/* Its own process group: a time-out ends the whole hook. */
-	setpgid(0, 0);
+	for (i = 0; i < n; i++)
+		if (!strncmp(env[i], entry, len)) {
+			env[i] = entry;
+			return n;
+		}
+	env[n] = entry;
+	return n + 1;
+}
+
+/*
+ * Start `sh -c cmd` in its own process group (a time-out ends the whole
+ * hook), with no signal blocked or caught, LM_SRC_PF/VF and LM_DST_PF/VF in
+ * its environment, and its standard output on our standard error (ours may
+ * carry JSON). posix_spawn: no copy of this process's page tables (its
+ * change queue and buffers are large), which a fork would make.
+ */
+static int spawn(const char *cmd, const struct lm_mig_side *src,
+		 const struct lm_mig_side *dst, pid_t *pid)
+{
+	char spf[PATH_MAX + 16], svf[32], dpf[PATH_MAX + 16], dvf[32];
+	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t none, dfl;
+	size_t n = 0, i;
+	char **env;
+	int ret;
+
+	while (environ[n])
+		n++;
+	env = calloc(n + 5, sizeof(*env));
+	if (!env)
+		return ENOMEM;
+	for (i = 0; i < n; i++)
+		env[i] = environ[i];
+	snprintf(spf, sizeof(spf), "LM_SRC_PF=%s", src->dev->path);
+	snprintf(svf, sizeof(svf), "LM_SRC_VF=%u", src->t->vfn);
+	snprintf(dpf, sizeof(dpf), "LM_DST_PF=%s", dst->dev->path);
+	snprintf(dvf, sizeof(dvf), "LM_DST_VF=%u", dst->t->vfn);
+	n = env_set(env, n, spf);
+	n = env_set(env, n, svf);
+	n = env_set(env, n, dpf);
+	n = env_set(env, n, dvf);
+	env[n] = NULL;
+
 	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	setenv("LM_SRC_PF", src->dev->path, 1);
-	snprintf(n, sizeof(n), "%u", src->t->vfn);
-	setenv("LM_SRC_VF", n, 1);
-	setenv("LM_DST_PF", dst->dev->path, 1);
-	snprintf(n, sizeof(n), "%u", dst->t->vfn);
-	setenv("LM_DST_VF", n, 1);
-	/* Standard output may carry our JSON: the hook's goes to stderr. */
-	dup2(STDERR_FILENO, STDOUT_FILENO);
-	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-	_exit(127);
+	lm_signals_set(&dfl);
+	sigaddset(&dfl, SIGPIPE);
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+				 POSIX_SPAWN_SETSIGDEF);
+	posix_spawnattr_setpgroup(&at, 0);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigdefault(&at, &dfl);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, STDERR_FILENO, STDOUT_FILENO);
+	ret = posix_spawn(pid, "/bin/sh", &fa, &at, argv, env);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	free(env);
+	return ret;
 }
 
 int lm_handover_run(const char *cmd, unsigned int timeout_s,
 		    const struct lm_mig_side *src, const struct lm_mig_side *dst,
 		    char *err, size_t errlen)
 {
-	int status = 0;
+	int status = 0, pidfd, ret;
 	pid_t pid;
 
 	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		snprintf(err, errlen, "cannot run the hand-over: %s", strerror(errno));
-		return -errno;
+	ret = spawn(cmd, src, dst, &pid);
+	if (ret) {
+		snprintf(err, errlen, "cannot run the hand-over: %s", strerror(ret));
+		return -ret;
 	}
-	if (!pid)
-		child(cmd, src, dst);
-	setpgid(pid, pid);
-	if (!wait_for(pid, (uint64_t)timeout_s * 1000, &status)) {
+	pidfd = pid_fd(pid);
+	if (!wait_for(pid, pidfd, (uint64_t)timeout_s * 1000, &status)) {
 		kill(-pid, SIGTERM);
-		if (!wait_for(pid, LM_HANDOVER_GRACE_MS, &status)) {
+		if (!wait_for(pid, pidfd, LM_HANDOVER_GRACE_MS, &status)) {
 			kill(-pid, SIGKILL);
-			wait_for(pid, 0, &status);
+			wait_for(pid, pidfd, 0, &status);
 		}
+		if (pidfd >= 0)
+			close(pidfd);
 		snprintf(err, errlen, "the hand-over did not finish within %u s and was killed",
 			 timeout_s);
 		return -ETIMEDOUT;
 	}
+	if (pidfd >= 0)
+		close(pidfd);
 	if (WIFEXITED(status) && !WEXITSTATUS(status))
 		return 0;
-	if (WIFEXITED(status))
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		snprintf(err, errlen, "the hand-over could not be run (status 127: command not found?)");
+	else if (WIFEXITED(status))
 		snprintf(err, errlen, "the hand-over exited with status %d", WEXITSTATUS(status));
 	else
 		snprintf(err, errlen, "the hand-over was killed by signal %d",
