@@ -30,6 +30,12 @@
 #define LM_MIG_FINAL_ENTRY_US	500000
 /* How long logging's first entry may take before the completion counts. */
 #define LM_MIG_FIRST_ENTRY_US	100000
+/*
+ * The controller state's buffer, reserved and faulted in during preparation
+ * (its size is known only once the source is suspended): a save that fits
+ * allocates nothing in the stop section; a larger one grows it there.
+ */
+#define LM_MIG_STATE_RESERVE	(8u << 20)
 
 struct mig {
 	const struct lm_mig_side *src, *dst;
@@ -53,8 +59,7 @@ struct mig {
 	struct lm_mig_journal journal;	/* what we hold, for a successor */
 	struct lm_mig_record dead;	/* left by a migration that died */
 	bool dead_past_return;		/* ... after its destination resumed */
-	void *state;
-	uint64_t state_len;
+	struct lm_state_buf state;	/* reserved in preparation */
 };
 
 static uint64_t mono_us(void)
@@ -565,6 +570,11 @@ static int prepare(struct mig *m)
 			 src->t->vfn, src->dev->path);
 		return -EBUSY;
 	}
+	if (lm_state_buf_reserve(&m->state, LM_MIG_STATE_RESERVE)) {
+		fail_msg(m, "out of memory for %u MiB of controller state",
+			 LM_MIG_STATE_RESERVE >> 20);
+		return -ENOMEM;
+	}
 	if (!m->o->shared) {
 		ret = lm_copier_open(&m->copier, src->ns, dst->ns, err, sizeof(err));
 		if (ret) {
@@ -808,18 +818,18 @@ static int stop_section(struct mig *m)
 	}
 
 	begin(m, LM_MIG_SAVE);
-	ret = lm_op_save(src->dev, src->t, &m->state, &m->state_len, &st, NULL,
+	ret = lm_op_save_into(src->dev, src->t, &m->state, &st, NULL,
 			 err, sizeof(err));
 	if (ret) {
 		fail_msg(m, "cannot save the source's state: %s", err);
 		return ret;
 	}
-	m->r->state_bytes = m->state_len;
+	m->r->state_bytes = m->state.len;
 	end(m);
 
 	begin(m, LM_MIG_RESTORE);
 	m->dst_loaded = true;
-	ret = side_restore(dst, m->state, m->state_len, err, sizeof(err));
+	ret = side_restore(dst, m->state.p, m->state.len, err, sizeof(err));
 	if (ret) {
 		fail_msg(m, "cannot load the state into the destination: %s", err);
 		return ret;
@@ -982,7 +992,7 @@ int lm_migrate_run(const struct lm_mig_side *src, const struct lm_mig_side *dst,
 		lm_copier_close(&m.copier, err, sizeof(err));
 	lm_mig_journal_close(&m.journal);
 	lm_chg_free(&m.carry);
-	free(m.state);
+	free(m.state.p);
 	r->total_us = mono_us() - m.t0;
 	/* A signal that waited is taken here: the report is still to come. */
 	if (lm_signals_pending(&m.held)) {

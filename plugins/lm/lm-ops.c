@@ -144,13 +144,37 @@ static int save_intel_2022(struct lm_dev *d, const struct lm_target *t,
 	return 0;
 }
 
-int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
-	       uint64_t *len, struct lm_xfer_stats *st,
-	       struct lm_progress *pg, char *err, size_t errlen)
+/* Room for len bytes in b, kept if it has it already. */
+static int state_room(struct lm_state_buf *b, uint64_t len)
+{
+	void *p;
+
+	if (b->cap >= len)
+		return 0;
+	p = realloc(b->p, len);
+	if (!p)
+		return -ENOMEM;
+	b->p = p;
+	b->cap = len;
+	return 0;
+}
+
+int lm_state_buf_reserve(struct lm_state_buf *b, uint64_t cap)
+{
+	if (state_room(b, cap))
+		return -ENOMEM;
+	/* Faulted in now, not when the device writes it in a stop section. */
+	memset(b->p, 0, b->cap);
+	return 0;
+}
+
+int lm_op_save_into(struct lm_dev *d, const struct lm_target *t,
+		    struct lm_state_buf *b, struct lm_xfer_stats *st,
+		    struct lm_progress *pg, char *err, size_t errlen)
 {
 	struct lm_state_xfer x = { .cntlid = t->cntlid, .csvi = t->csvi };
 	uint64_t total = 0, off;
-	uint8_t *buf = NULL, *nb;
+	uint8_t *buf;
 	double start = now();
 	struct lm_ctrl_state cs;
 	uint32_t first, dw0 = 0;
@@ -160,8 +184,16 @@ int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
 
 	memset(st, 0, sizeof(*st));
 	st->failed_chunk = -1;
+	b->len = 0;
 	if (is_intel_2022(t)) {
-		ret = save_intel_2022(d, t, state, len, st, err, errlen);
+		void *state;
+
+		ret = save_intel_2022(d, t, &state, &b->len, st, err, errlen);
+		if (!ret) {
+			free(b->p);
+			b->p = state;
+			b->cap = b->len;
+		}
 		st->seconds = now() - start;
 		return ret;
 	}
@@ -175,11 +207,11 @@ int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
 	}
 	/* The header says how much there is; fetch it with the first chunk. */
 	first = t->max_xfer < 4096 ? t->max_xfer : 4096;
-	buf = malloc(first);
-	if (!buf) {
+	if (state_room(b, first)) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	buf = b->p;
 	x.buf = buf;
 	x.len = first;
 	lm_enc_get_state(&c, &x);
@@ -197,8 +229,6 @@ int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
 	}
 	if (d->dry_run) {
 		printf("dry-run: the rest of the state would follow in chunks within MDTS, as many as its header demands\n");
-		*state = buf;
-		*len = 0;
 		return 0;
 	}
 	if (lm_ctrl_state_total(buf, first, &total, why, sizeof(why)) ||
@@ -208,13 +238,12 @@ int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
 		ret = -EPROTO;
 		goto fail;
 	}
-	nb = realloc(buf, total > first ? total : first);
-	if (!nb) {
+	if (state_room(b, total)) {
 		snprintf(err, errlen, "out of memory for %" PRIu64 " bytes of state", total);
 		ret = -ENOMEM;
 		goto fail;
 	}
-	buf = nb;
+	buf = b->p;
 	if (pg)
 		lm_progress_total(pg, total);
 	for (off = first; off < total; off += x.len) {
@@ -242,15 +271,29 @@ int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
 		ret = -EPROTO;
 		goto fail;
 	}
-	*state = buf;
-	*len = total;
+	b->len = total;
 	st->bytes = total;
 	st->seconds = now() - start;
 	return 0;
 fail:
-	free(buf);
 	st->seconds = now() - start;
 	return ret;
+}
+
+int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
+	       uint64_t *len, struct lm_xfer_stats *st,
+	       struct lm_progress *pg, char *err, size_t errlen)
+{
+	struct lm_state_buf b = { 0 };
+	int ret = lm_op_save_into(d, t, &b, st, pg, err, errlen);
+
+	if (ret) {
+		free(b.p);
+		return ret;
+	}
+	*state = b.p;
+	*len = b.len;
+	return 0;
 }
 
 int lm_op_restore(struct lm_dev *d, const struct lm_target *t,

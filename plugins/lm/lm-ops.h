@@ -27,8 +27,27 @@ int lm_op_suspend(struct lm_dev *d, const struct lm_target *t, bool notify,
 int lm_op_resume(struct lm_dev *d, const struct lm_target *t, char *err,
 		 size_t errlen);
 
+/*
+ * A state in memory: len bytes in a malloc'ed buffer of cap. A caller that
+ * reserves the buffer beforehand (lm_state_buf_reserve) has nothing
+ * allocated or faulted in by a save that fits it.
+ */
+struct lm_state_buf {
+	void *p;
+	uint64_t len, cap;
+};
+
+/* cap bytes, touched now; 0 or -ENOMEM. */
+int lm_state_buf_reserve(struct lm_state_buf *b, uint64_t cap);
+
+/*
+ * Save into b, grown if the state does not fit; b stays the caller's to
+ * free, whatever the outcome. pg: where to show progress, or NULL.
+ */
+int lm_op_save_into(struct lm_dev *d, const struct lm_target *t,
+		    struct lm_state_buf *b, struct lm_xfer_stats *st,
+		    struct lm_progress *pg, char *err, size_t errlen);
 /* On success *state is malloc'ed, *len bytes. */
-/* pg: where to show progress, or NULL. */
 int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
 	       uint64_t *len, struct lm_xfer_stats *st,
 	       struct lm_progress *pg, char *err, size_t errlen);
