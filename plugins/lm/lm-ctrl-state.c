@@ -103,6 +103,17 @@ int lm_ctrl_state_nvme_version(const void *buf, size_t len)
 	return st.nvme_ver;
 }
 
+int lm_ctrl_state_peek_version(const void *buf, size_t have)
+{
+	const uint8_t *b = buf;
+	uint64_t nvme;
+
+	if (have < LM_CS_HDR_LEN + 2 || size_field(b + 16, &nvme) ||
+	    nvme < LM_CS_NVME_HDR_LEN)
+		return -1;
+	return lm_get_le16(b + LM_CS_HDR_LEN);
+}
+
 void lm_ctrl_state_sq(const struct lm_ctrl_state *st, unsigned int i,
 		      struct lm_sq_state *sq)
 {

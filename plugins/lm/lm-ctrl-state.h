@@ -90,6 +90,11 @@ static inline bool lm_state_says_suspended(uint32_t dw0, const uint8_t *hdr)
  * selects), or -1 when the state has no NVMe part or does not parse.
  */
 int lm_ctrl_state_nvme_version(const void *buf, size_t len);
+/*
+ * The same from the first have bytes of a state still arriving: -1 while
+ * they do not reach it, or when the state has no NVMe part.
+ */
+int lm_ctrl_state_peek_version(const void *buf, size_t have);
 
 void lm_ctrl_state_sq(const struct lm_ctrl_state *st, unsigned int i,
 		      struct lm_sq_state *sq);

@@ -17,6 +17,7 @@
 #include "lm-ctrl-state.h"
 #include "lm-handover.h"
 #include "lm-mig-remote.h"
+#include "lm-mig-state.h"
 #include "lm-mig-journal.h"
 #include "lm-mig-tracker.h"
 #include "lm-migrate.h"
@@ -757,10 +758,68 @@ static int pre_copy(struct mig *m)
 
 /* ---- the stop section ---- */
 
-static int stop_section(struct mig *m)
+/* Save, then restore: a destination on another host, or intel-2022. */
+static int move_state_in_turn(struct mig *m)
 {
 	const struct lm_mig_side *src = m->src, *dst = m->dst;
 	struct lm_xfer_stats st;
+	char err[512];
+	int ret;
+
+	begin(m, LM_MIG_SAVE);
+	ret = lm_op_save_into(src->dev, src->t, &m->state, &st, NULL,
+			      err, sizeof(err));
+	if (ret) {
+		fail_msg(m, "cannot save the source's state: %s", err);
+		return ret;
+	}
+	m->r->state_bytes = m->state.len;
+	end(m);
+
+	begin(m, LM_MIG_RESTORE);
+	m->dst_loaded = true;
+	ret = side_restore(dst, m->state.p, m->state.len, err, sizeof(err));
+	if (ret)
+		fail_msg(m, "cannot load the state into the destination: %s", err);
+	return ret;
+}
+
+/*
+ * Both controllers here (TP4159): the destination's Set Controller State
+ * chunks follow the source's Get Controller State chunks as they land
+ * (lm-mig-state.c). The restore step starts at its first chunk.
+ */
+static int move_state(struct mig *m)
+{
+	const struct lm_mig_side *src = m->src, *dst = m->dst;
+	struct lm_mig_report *r = m->r;
+	struct lm_mig_state_result res;
+	int ret;
+
+	if (dst->remote || src->t->profile != LM_PROFILE_TP4159 ||
+	    dst->t->profile != LM_PROFILE_TP4159)
+		return move_state_in_turn(m);
+	begin(m, LM_MIG_SAVE);
+	ret = lm_mig_state_move(src->dev, src->t, dst->dev, dst->t, &m->state, &res);
+	m->dst_loaded = res.restore_started;
+	if (res.save_ret) {
+		fail_msg(m, "cannot save the source's state: %s", res.save_err);
+		return ret;
+	}
+	r->state_bytes = m->state.len;
+	r->steps[LM_MIG_SAVE].end_us = res.save_end_us - m->t0;
+	m->step = LM_MIG_RESTORE;
+	r->steps[LM_MIG_RESTORE].run = true;
+	r->steps[LM_MIG_RESTORE].start_us = (res.restore_started ?
+					     res.restore_start_us : res.save_end_us) - m->t0;
+	if (res.restore_ret)
+		fail_msg(m, "cannot load the state into the destination: %s", res.restore_err);
+	return ret;
+}
+
+static int stop_section(struct mig *m)
+{
+	const struct lm_mig_side *src = m->src, *dst = m->dst;
 	char err[512];
 	int ret;
 
@@ -817,23 +876,9 @@ static int stop_section(struct mig *m)
 		end(m);
 	}
 
-	begin(m, LM_MIG_SAVE);
-	ret = lm_op_save_into(src->dev, src->t, &m->state, &st, NULL,
-			 err, sizeof(err));
-	if (ret) {
-		fail_msg(m, "cannot save the source's state: %s", err);
+	ret = move_state(m);
+	if (ret)
 		return ret;
-	}
-	m->r->state_bytes = m->state.len;
-	end(m);
-
-	begin(m, LM_MIG_RESTORE);
-	m->dst_loaded = true;
-	ret = side_restore(dst, m->state.p, m->state.len, err, sizeof(err));
-	if (ret) {
-		fail_msg(m, "cannot load the state into the destination: %s", err);
-		return ret;
-	}
 	/*
 	 * The last moment to turn back: the source must still hold what was
 	 * saved (a reset since would have thrown its queues away).

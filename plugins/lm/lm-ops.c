@@ -244,6 +244,8 @@ int lm_op_save_into(struct lm_dev *d, const struct lm_target *t,
 		goto fail;
 	}
 	buf = b->p;
+	if (b->landed)
+		b->landed(b->arg, first < total ? first : total, total);
 	if (pg)
 		lm_progress_total(pg, total);
 	for (off = first; off < total; off += x.len) {
@@ -256,6 +258,8 @@ int lm_op_save_into(struct lm_dev *d, const struct lm_target *t,
 		if (ret)
 			goto fail;
 		st->chunks++;
+		if (b->landed)
+			b->landed(b->arg, off + x.len, total);
 	}
 	lm_progress_update(pg, total);
 	if (lm_ctrl_state_parse(buf, total, &cs, why, sizeof(why))) {
@@ -296,16 +300,40 @@ int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
 	return 0;
 }
 
+int lm_op_restore_chunk(struct lm_dev *d, const struct lm_target *t,
+			const void *state, const struct lm_chunk *ch,
+			struct lm_xfer_stats *st, char *err, size_t errlen)
+{
+	struct lm_state_xfer x = { .cntlid = t->cntlid, .csvi = t->csvi,
+				   .offset = ch->offset, .len = ch->len,
+				   .buf = (uint8_t *)state + ch->offset };
+	struct lm_cmd c;
+	char why[320];
+	int ret;
+
+	lm_enc_set_state(&c, &x, ch->seqind);
+	ret = lm_dev_submit(d, &c, NULL);
+	if (ret) {
+		lm_dev_error(why, sizeof(why), &c, ret);
+		st->failed_chunk = st->chunks;
+		snprintf(err, errlen,
+			 "VF %u (CNTLID 0x%x): Set Controller State failed at chunk %u (offset %" PRIu64 "): %s",
+			 t->vfn, t->cntlid, st->chunks + 1, ch->offset, why);
+		return ret;
+	}
+	st->chunks++;
+	st->bytes += ch->len;
+	return 0;
+}
+
 int lm_op_restore(struct lm_dev *d, const struct lm_target *t,
 		  const void *state, uint64_t len, struct lm_xfer_stats *st,
 		  struct lm_progress *pg, char *err, size_t errlen)
 {
-	struct lm_state_xfer x = { .cntlid = t->cntlid, .csvi = t->csvi };
 	struct lm_chunker it;
 	struct lm_chunk ch;
 	double start = now();
 	struct lm_cmd c;
-	char why[320];
 	int ret;
 
 	memset(st, 0, sizeof(*st));
@@ -336,22 +364,11 @@ int lm_op_restore(struct lm_dev *d, const struct lm_target *t,
 		lm_progress_total(pg, len);
 	while (lm_chunker_next(&it, &ch)) {
 		lm_progress_update(pg, ch.offset);
-		x.offset = ch.offset;
-		x.len = ch.len;
-		x.buf = (uint8_t *)state + ch.offset;
-		lm_enc_set_state(&c, &x, ch.seqind);
-		ret = lm_dev_submit(d, &c, NULL);
+		ret = lm_op_restore_chunk(d, t, state, &ch, st, err, errlen);
 		if (ret) {
-			lm_dev_error(why, sizeof(why), &c, ret);
-			st->failed_chunk = st->chunks;
-			snprintf(err, errlen,
-				 "VF %u (CNTLID 0x%x): Set Controller State failed at chunk %u (offset %" PRIu64 "): %s",
-				 t->vfn, t->cntlid, st->chunks + 1, ch.offset, why);
 			st->seconds = now() - start;
 			return ret;
 		}
-		st->chunks++;
-		st->bytes += ch.len;
 	}
 	st->seconds = now() - start;
 	return 0;

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lm-cmd.h"
 #include "lm-dev.h"
 #include "lm-discover.h"
 #include "lm-progress.h"
@@ -35,6 +36,13 @@ int lm_op_resume(struct lm_dev *d, const struct lm_target *t, char *err,
 struct lm_state_buf {
 	void *p;
 	uint64_t len, cap;
+	/*
+	 * Optional, for a consumer that follows a save: called once the state's
+	 * size is known and p will not move again, then after each chunk, with
+	 * the bytes in p so far. The save checks the whole state only after.
+	 */
+	void (*landed)(void *arg, uint64_t done, uint64_t total);
+	void *arg;
 };
 
 /* cap bytes, touched now; 0 or -ENOMEM. */
@@ -54,6 +62,14 @@ int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,
 int lm_op_restore(struct lm_dev *d, const struct lm_target *t,
 		  const void *state, uint64_t len, struct lm_xfer_stats *st,
 		  struct lm_progress *pg, char *err, size_t errlen);
+
+/*
+ * One chunk of a restore (lm_chunker: its offset, length and sequence
+ * indicator) from state; st counts it, or names it in failed_chunk.
+ */
+int lm_op_restore_chunk(struct lm_dev *d, const struct lm_target *t,
+			const void *state, const struct lm_chunk *ch,
+			struct lm_xfer_stats *st, char *err, size_t errlen);
 
 /*
  * Whether the target is suspended, as Get Controller State tells it

@@ -141,12 +141,17 @@ int lm_pick_restore_csvi(struct lm_target *t, const char *devname,
 			 const void *state, uint64_t len, char *err,
 			 size_t errlen)
 {
-	char have[128];
-	int ver;
-
 	if (t->profile != LM_PROFILE_TP4159)
 		return 0;
-	ver = lm_ctrl_state_nvme_version(state, len);
+	return lm_pick_csvi_for(t, devname, lm_ctrl_state_nvme_version(state, len),
+				err, errlen);
+}
+
+int lm_pick_csvi_for(struct lm_target *t, const char *devname, int ver,
+		     char *err, size_t errlen)
+{
+	char have[128];
+
 	t->csvi = ver < 0 ? 0 : lm_formats_csvi(&t->formats, ver);
 	if (t->csvi)
 		return 0;

@@ -50,5 +50,8 @@ int lm_check_compat(const struct lm_sf_ident *id, const struct lm_target *t,
 int lm_pick_restore_csvi(struct lm_target *t, const char *devname,
 			 const void *state, uint64_t len, char *err,
 			 size_t errlen);
+/* The same for a version already read (< 0: none could be read). */
+int lm_pick_csvi_for(struct lm_target *t, const char *devname, int ver,
+		     char *err, size_t errlen);
 
 #endif /* LM_POLICY_H */
