@@ -864,13 +864,11 @@ static int stop_section(struct mig *m)
 	if (!m->o->shared) {
 		begin(m, LM_MIG_FINAL_COPY);
 		lm_chg_coalesce(&m->carry);
+		/*
+		 * Flushed by the round itself; the copier (its threads, its NBD
+		 * connections) is closed after the downtime, not inside it.
+		 */
 		ret = copy_round(m, &m->carry, true);
-		if (!ret) {
-			ret = lm_copier_close(&m->copier, err, sizeof(err));
-			m->copier_open = false;
-			if (ret)
-				fail_msg(m, "%s", err);
-		}
 		if (ret)
 			return ret;
 		end(m);
