@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "../tests/sim/sim.h"
+#include "../tests/sim/sim-buf.h"
 
 static double now_us(void)
 {
@@ -206,7 +207,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sim-admin: no memory for a %d MiB state\n", mib);
 		return 1;
 	}
-	memset(state, 0, total);	/* our own pages faulted in, not timed */
+	sim_buf_touch(state, total);	/* our own pages faulted in, not timed */
 	t_ioc = move_state(fd, NULL, false, state, total, chunk, &ret);
 	t_dir = move_state(fd, &s, false, state, total, chunk, &ret);
 	snprintf(what, sizeof(what), "get controller state, %d MiB vendor part in 1 MiB chunks, first", mib);

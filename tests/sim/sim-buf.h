@@ -30,4 +30,18 @@ static inline int sim_buf_reserve(uint8_t **buf, uint64_t *cap, uint64_t need)
 	return 0;
 }
 
+/*
+ * Fault len bytes at buf in now, a store to each page: not memset, which
+ * the compiler may fold with the malloc before it into a calloc that
+ * touches nothing.
+ */
+static inline void sim_buf_touch(uint8_t *buf, uint64_t len)
+{
+	volatile uint8_t *p = buf;
+	uint64_t i;
+
+	for (i = 0; i < len; i += 4096)
+		p[i] = 0;
+}
+
 #endif /* SIM_BUF_H */

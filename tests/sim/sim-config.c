@@ -6,7 +6,9 @@
  *   mdts=N           Identify MDTS (2^N pages of 4 KiB), default 5
  *   model=S fw=S sn=S  Identify strings (model: no spaces, '_' for space)
  *   profile=tp4159|intel-2022
- *   vendor-state=SIZE  vendor-specific controller state per VF, default 4K
+ *   vendor-state=SIZE  vendor-specific controller state per VF, default 4K;
+ *                    held in memory from the start, with room for a state
+ *                    coming in: twice SIZE per VF
  *   queues=N         I/O queue pairs each VF starts with, default 2
  *   ns-size=SIZE     size of each VF's namespace, default 64M
  *   iommu=identity|DMA|DMA-FQ  the PF's IOMMU group type, default identity

@@ -51,6 +51,24 @@ static void vendor_pattern(struct sim_ctrl *ctrl, uint8_t *p, uint64_t len)
 	}
 }
 
+/* The vendor part, made once, when first needed; NULL: no memory. */
+static const uint8_t *vendor_part(struct sim_ctrl *ctrl)
+{
+	if (!ctrl->vendor_ready) {
+		if (sim_buf_reserve(&ctrl->vendor, &ctrl->vendor_cap, ctrl->vendor_len))
+			return NULL;
+		vendor_pattern(ctrl, ctrl->vendor, ctrl->vendor_len);
+		ctrl->vendor_ready = true;
+	}
+	return ctrl->vendor;
+}
+
+static uint64_t state_len(const struct sim_ctrl *ctrl)
+{
+	return HDR_LEN + NVME_HDR_LEN +
+	       (uint64_t)QENT_LEN * (ctrl->nsq + ctrl->ncq) + ctrl->vendor_len;
+}
+
 void sim_ctrl_init_state(struct sim_ctrl *ctrl)
 {
 	struct sim_pf *pf = ctrl->pf;
@@ -69,25 +87,17 @@ void sim_ctrl_init_state(struct sim_ctrl *ctrl)
 	}
 	ctrl->vendor_ready = false;
 	ctrl->vendor_len = ctrl->index ? pf->vendor_state : 0;
+	/*
+	 * A device keeps its state in memory of its own from the start: made
+	 * and touched now, with room for a state coming in, so that the first
+	 * migration's downtime does not pay for it. Without the memory now,
+	 * both are tried again when needed.
+	 */
+	vendor_part(ctrl);
+	if (!sim_buf_reserve(&ctrl->in, &ctrl->in_cap, SIM_STATE_HEAD_MAX + ctrl->vendor_len))
+		sim_buf_touch(ctrl->in, ctrl->in_cap);
 }
 
-/* The vendor part, made the first time it is needed; NULL: no memory. */
-static const uint8_t *vendor_part(struct sim_ctrl *ctrl)
-{
-	if (!ctrl->vendor_ready) {
-		if (sim_buf_reserve(&ctrl->vendor, &ctrl->vendor_cap, ctrl->vendor_len))
-			return NULL;
-		vendor_pattern(ctrl, ctrl->vendor, ctrl->vendor_len);
-		ctrl->vendor_ready = true;
-	}
-	return ctrl->vendor;
-}
-
-static uint64_t state_len(const struct sim_ctrl *ctrl)
-{
-	return HDR_LEN + NVME_HDR_LEN +
-	       (uint64_t)QENT_LEN * (ctrl->nsq + ctrl->ncq) + ctrl->vendor_len;
-}
 
 /*
  * The controller's state as Get Controller State returns it, frozen: its
