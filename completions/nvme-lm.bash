@@ -41,7 +41,7 @@ _nvme_lm_opts() {
 			--interval -i --copy -C --force"
 		;;
 	migrate)
-		echo "$common -o --to -T --to-vf --to-cntlid --to-host --to-nvme --src-ns --dst-ns --shared
+		echo "$common -o --to -T --to-vf --to-cntlid --to-host --to-nvme --remote-timeout --src-ns --dst-ns --shared
 			--downtime-limit -D --threshold --max-rounds -R --on-no-converge
 			--entries -e --ignore-iommu --handover -H --handover-timeout
 			--report -r --overwrite --quiet -q"

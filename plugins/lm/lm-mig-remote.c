@@ -2,10 +2,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lm-dev.h"
@@ -19,12 +21,114 @@
 
 /* ---- the engine's side ---- */
 
-static int fail_conn(struct lm_mig_remote *r, char *err, size_t errlen)
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* When a wait that starts now ends; 0: never. */
+static uint64_t deadline(const struct lm_mig_remote *r)
+{
+	return r->wait_ms ? now_ms() + r->wait_ms : 0;
+}
+
+/* Wait for fd to be ready for events until the deadline: 0, -ETIMEDOUT. */
+static int wait_fd(int fd, short events, uint64_t until)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	uint64_t t;
+	int n;
+
+	for (;;) {
+		t = now_ms();
+		if (until && t >= until)
+			return -ETIMEDOUT;
+		n = poll(&p, 1, until ? (int)(until - t) : -1);
+		if (n > 0)
+			return 0;
+		if (n < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
+/* The connection broke (-EPIPE) or went silent (-ETIMEDOUT). */
+static int fail_conn(struct lm_mig_remote *r, int ret, char *err, size_t errlen)
 {
 	r->lost = true;
-	snprintf(err, errlen, "the destination's helper (%s) is gone: the connection closed",
-		 r->where);
-	return -EPIPE;
+	if (ret == -ETIMEDOUT)
+		snprintf(err, errlen, "the destination's helper (%s) did not answer within %u ms: the connection is taken as broken",
+			 r->where, r->wait_ms);
+	else
+		snprintf(err, errlen, "the destination's helper (%s) is gone: the connection closed",
+			 r->where);
+	return ret == -ETIMEDOUT ? ret : -EPIPE;
+}
+
+/* All of buf to the helper: 0, -EPIPE, -ETIMEDOUT (it stopped taking it). */
+static int send_all(struct lm_mig_remote *r, const void *buf, size_t len)
+{
+	uint64_t until = deadline(r);
+	const char *p = buf;
+	ssize_t n;
+	int ret;
+
+	while (len) {
+		n = write(r->to, p, len);
+		if (n > 0) {
+			p += n;
+			len -= n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno != EAGAIN)
+			return -EPIPE;
+		ret = wait_fd(r->to, POLLOUT, until);
+		if (ret)
+			return ret == -ETIMEDOUT ? ret : -EPIPE;
+	}
+	return 0;
+}
+
+/*
+ * One line from the helper, without its newline: 0, -EPIPE (it ended),
+ * -ETIMEDOUT, -EPROTO (longer than line).
+ */
+static int read_line(struct lm_mig_remote *r, char *line, size_t size)
+{
+	uint64_t until = deadline(r);
+	char *nl;
+	size_t n;
+	ssize_t got;
+	int ret;
+
+	for (;;) {
+		nl = memchr(r->in, '\n', r->nin);
+		if (nl) {
+			n = nl - r->in;
+			if (n >= size)
+				return -EPROTO;
+			memcpy(line, r->in, n);
+			line[n] = '\0';
+			r->nin -= n + 1;
+			memmove(r->in, nl + 1, r->nin);
+			return 0;
+		}
+		if (r->nin == sizeof(r->in))
+			return -EPROTO;
+		ret = wait_fd(r->from, POLLIN, until);
+		if (ret)
+			return ret == -ETIMEDOUT ? ret : -EPIPE;
+		got = read(r->from, r->in + r->nin, sizeof(r->in) - r->nin);
+		if (got < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (got <= 0)
+			return -EPIPE;
+		r->nin += got;
+	}
 }
 
 /* One reply line: 0 for ok, the helper's RET for fail, -EPIPE if gone. */
@@ -33,20 +137,20 @@ static int reply(struct lm_mig_remote *r, char *err, size_t errlen)
 	char line[1024];
 	long ret;
 	char *end;
+	int n = read_line(r, line, sizeof(line));
 
-	if (fflush(r->to) || !fgets(line, sizeof(line), r->from))
-		return fail_conn(r, err, errlen);
-	line[strcspn(line, "\n")] = '\0';
-	if (!strcmp(line, "ok"))
+	if (n == -EPIPE || n == -ETIMEDOUT)
+		return fail_conn(r, n, err, errlen);
+	if (!n && !strcmp(line, "ok"))
 		return 0;
-	if (!strncmp(line, "fail ", 5)) {
+	if (!n && !strncmp(line, "fail ", 5)) {
 		ret = strtol(line + 5, &end, 10);
 		if (end != line + 5 && ret) {
 			snprintf(err, errlen, "%s", *end ? end + 1 : "failed");
 			return (int)ret;
 		}
 	}
-	snprintf(err, errlen, "the destination's helper said: %.200s", line);
+	snprintf(err, errlen, "the destination's helper said: %.200s", n ? "(a line too long)" : line);
 	return -EPROTO;
 }
 
@@ -59,7 +163,6 @@ static int parse_ready(char *line, struct lm_target *t)
 		return -EPROTO;
 	*mn = '\0';
 	snprintf(t->pf.mn, sizeof(t->pf.mn), "%s", mn + 4);
-	t->pf.mn[strcspn(t->pf.mn, "\n")] = '\0';
 	for (tok = strtok_r(line + 6, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 		if (!strncmp(tok, "profile=", 8)) {
 			int p = lm_profile_parse(tok + 8);
@@ -99,16 +202,33 @@ static void child(const char *cmd)
 	_exit(127);
 }
 
-static void reap(struct lm_mig_remote *r)
+/* Whether it ended within ms milliseconds (reaped then). */
+static bool ended_within(pid_t pid, int ms)
 {
 	int status, i;
 
-	/* Half a second to go, then it is ended. */
-	for (i = 0; i < 50 && waitpid(r->pid, &status, WNOHANG) == 0; i++)
+	for (i = 0; i < ms / 10; i++) {
+		if (waitpid(pid, &status, WNOHANG) != 0)
+			return true;
 		usleep(10000);
-	if (i == 50) {
+	}
+	return false;
+}
+
+static void reap(struct lm_mig_remote *r)
+{
+	int status;
+
+	/*
+	 * Half a second to go, then SIGTERM, then SIGKILL: a prefix stalled
+	 * on a silent host may not end of itself.
+	 */
+	if (!ended_within(r->pid, 500)) {
 		kill(r->pid, SIGTERM);
-		waitpid(r->pid, &status, 0);
+		if (!ended_within(r->pid, 500)) {
+			kill(r->pid, SIGKILL);
+			waitpid(r->pid, &status, 0);
+		}
 	}
 	r->pid = 0;
 }
@@ -116,26 +236,27 @@ static void reap(struct lm_mig_remote *r)
 /* Close the connection ("quit" first when it still works) and reap. */
 static void end_helper(struct lm_mig_remote *r, bool quit)
 {
-	if (r->to) {
+	if (r->up) {
 		if (quit)
-			fputs("quit\n", r->to);
-		fclose(r->to);
+			send_all(r, "quit\n", 5);
+		close(r->to);
+		close(r->from);
 	}
-	if (r->from)
-		fclose(r->from);
-	r->to = r->from = NULL;
+	r->up = false;
+	r->nin = 0;
 	if (r->pid > 0)
 		reap(r);
 }
 
 /*
  * Start the helper by r->cmd and read its ready line into t: 0, -EPIPE
- * (it ended first), -EINVAL (it refused, err says why) or -EPROTO.
+ * (it ended first), -ETIMEDOUT (it said nothing within the wait limit),
+ * -EINVAL (it refused, err says why) or -EPROTO.
  */
 static int start(struct lm_mig_remote *r, struct lm_target *t, char *err,
 		 size_t errlen)
 {
-	int in[2], out[2];
+	int in[2], out[2], ret;
 	char line[1024];
 
 	if (pipe2(in, O_CLOEXEC)) {
@@ -166,21 +287,22 @@ static int start(struct lm_mig_remote *r, struct lm_target *t, char *err,
 	}
 	close(in[0]);
 	close(out[1]);
-	r->to = fdopen(in[1], "w");
-	r->from = fdopen(out[0], "r");
-	if (!r->to || !r->from) {
-		if (!r->to)
-			close(in[1]);
-		if (!r->from)
-			close(out[0]);
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	if (!fgets(line, sizeof(line), r->from))
-		return -EPIPE;
-	line[strcspn(line, "\n")] = '\0';
+	r->to = in[1];
+	r->from = out[0];
+	r->up = true;
+	r->nin = 0;
+	/* Our ends never block: every wait is a poll with the limit. */
+	fcntl(r->to, F_SETFL, fcntl(r->to, F_GETFL) | O_NONBLOCK);
+	fcntl(r->from, F_SETFL, fcntl(r->from, F_GETFL) | O_NONBLOCK);
+	ret = read_line(r, line, sizeof(line));
+	if (ret == -ETIMEDOUT)
+		snprintf(err, errlen, "it said nothing within %u ms", r->wait_ms);
+	else if (ret == -EPROTO)
+		snprintf(err, errlen, "the destination's helper does not speak this protocol: its first line is too long");
+	if (ret)
+		return ret;
 	if (!strncmp(line, "error ", 6)) {
-		snprintf(err, errlen, "on the destination: %s", line + 6);
+		snprintf(err, errlen, "on the destination: %.400s", line + 6);
 		return -EINVAL;
 	}
 	if (parse_ready(line, t)) {
@@ -193,13 +315,15 @@ static int start(struct lm_mig_remote *r, struct lm_target *t, char *err,
 
 int lm_remote_open(struct lm_mig_remote *r, const char *prefix,
 		   const char *nvme, const char *dev, int vf, int cntlid,
-		   const char *profile, uint32_t timeout_ms,
+		   const char *profile, uint32_t timeout_ms, uint32_t wait_ms,
 		   struct lm_target *t, char *err, size_t errlen)
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN };
+	char why[512];
 	int n, ret;
 
 	memset(r, 0, sizeof(*r));
+	r->wait_ms = wait_ms;
 	snprintf(r->where, sizeof(r->where), "%s", prefix);
 	/* Every word here was checked: a device path, numbers, a profile. */
 	n = snprintf(r->cmd, sizeof(r->cmd), "%s %s lm migrate-dst %s %s %d --profile %s --timeout %u",
@@ -210,13 +334,18 @@ int lm_remote_open(struct lm_mig_remote *r, const char *prefix,
 		return -EINVAL;
 	}
 	r->pipe_saved = !sigaction(SIGPIPE, &ign, &r->old_pipe);
-	ret = start(r, t, err, errlen);
+	ret = start(r, t, why, sizeof(why));
 	if (ret == -EPIPE)
 		snprintf(err, errlen, "the destination's helper (%s %s lm migrate-dst) ended before it was ready: check the prefix, and that nvme with the lm plugin is there",
 			 prefix, nvme);
+	else if (ret == -ETIMEDOUT)
+		snprintf(err, errlen, "the destination's helper (%s %s lm migrate-dst) was not ready: %s; check that the host answers",
+			 prefix, nvme, why);
+	else if (ret)
+		snprintf(err, errlen, "%s", why);
 	if (ret) {
 		lm_remote_close(r);
-		return ret;
+		return ret == -ETIMEDOUT ? -EPIPE : ret;
 	}
 	r->t = *t;
 	return 0;
@@ -257,55 +386,62 @@ static int connected(struct lm_mig_remote *r, char *err, size_t errlen)
 	return 0;
 }
 
-static int request(struct lm_mig_remote *r, const char *what, char *err,
-		   size_t errlen)
+/* Send a request line (and len bytes of data after it): 0, or the loss. */
+static int send_request(struct lm_mig_remote *r, const char *what,
+			const void *data, uint64_t len, char *err, size_t errlen)
 {
 	int ret = connected(r, err, errlen);
 
-	if (ret)
-		return ret;
-	if (fprintf(r->to, "%s\n", what) < 0)
-		return fail_conn(r, err, errlen);
-	return reply(r, err, errlen);
+	if (!ret)
+		ret = send_all(r, what, strlen(what));
+	if (!ret && len)
+		ret = send_all(r, data, len);
+	if (ret == -EPIPE || ret == -ETIMEDOUT)
+		return fail_conn(r, ret, err, errlen);
+	return ret;
+}
+
+/* A request and its ok/fail answer. */
+static int ask(struct lm_mig_remote *r, const char *what, const void *data,
+	       uint64_t len, char *err, size_t errlen)
+{
+	int ret = send_request(r, what, data, len, err, errlen);
+
+	return ret ? ret : reply(r, err, errlen);
 }
 
 int lm_remote_suspend(struct lm_mig_remote *r, char *err, size_t errlen)
 {
-	return request(r, "suspend", err, errlen);
+	return ask(r, "suspend\n", NULL, 0, err, errlen);
 }
 
 int lm_remote_resume(struct lm_mig_remote *r, char *err, size_t errlen)
 {
-	return request(r, "resume", err, errlen);
+	return ask(r, "resume\n", NULL, 0, err, errlen);
 }
 
 int lm_remote_restore(struct lm_mig_remote *r, const void *state,
 		      uint64_t len, char *err, size_t errlen)
 {
-	int ret = connected(r, err, errlen);
+	char line[32];
 
-	if (ret)
-		return ret;
-	if (fprintf(r->to, "restore %" PRIu64 "\n", len) < 0 ||
-	    fwrite(state, 1, len, r->to) != len)
-		return fail_conn(r, err, errlen);
-	return reply(r, err, errlen);
+	snprintf(line, sizeof(line), "restore %" PRIu64 "\n", len);
+	return ask(r, line, state, len, err, errlen);
 }
 
 int lm_remote_state(struct lm_mig_remote *r)
 {
 	char line[64], err[512];
 
-	if (connected(r, err, sizeof(err)))
+	if (send_request(r, "state\n", NULL, 0, err, sizeof(err)))
 		return -EPIPE;
-	if (fputs("state\n", r->to) < 0 || fflush(r->to) ||
-	    !fgets(line, sizeof(line), r->from)) {
+	if (read_line(r, line, sizeof(line))) {
 		r->lost = true;
 		return -EPIPE;
 	}
-	if (!strcmp(line, "state running\n"))
+	if (!strcmp(line, "state running"))
 		return 0;
-	if (!strcmp(line, "state suspended\n"))
+	if (!strcmp(line, "state suspended"))
 		return 1;
 	return -EIO;
 }

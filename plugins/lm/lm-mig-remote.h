@@ -13,8 +13,10 @@
  *   helper: ok | fail RET MESSAGE (RET: an NVMe status > 0, or -errno)
  *           state: running | suspended | unknown
  *
- * A request whose connection breaks has an unknown outcome: it may have
- * been carried out. The next request starts a new helper by the same
+ * A request whose connection breaks, or that gets no answer within the
+ * wait limit (a helper or a connection gone silent, not closed), has an
+ * unknown outcome: it may have been carried out. A silent connection is
+ * ended as a broken one. The next request starts a new helper by the same
  * command (once a loss), so that a rollback can still ask the destination
  * what it is and resume it; no request is ever sent twice. A helper whose
  * connection breaks before "quit" resumes the VF if it suspended it and
@@ -35,7 +37,11 @@
 
 struct lm_mig_remote {
 	pid_t pid;
-	FILE *to, *from;
+	int to, from;		/* the helper's stdin and stdout, when up */
+	bool up;
+	char in[1024];		/* read from it, not yet taken as a line */
+	size_t nin;
+	uint32_t wait_ms;	/* the longest wait on it; 0: no limit */
 	char where[1024];	/* the prefix whole: messages, the report */
 	char cmd[1024];		/* what starts the helper, again after a loss */
 	struct lm_target t;	/* what the first helper said it serves */
@@ -47,15 +53,22 @@ struct lm_mig_remote {
 };
 
 /*
- * Start the helper: sh -c 'PREFIX NVME lm migrate-dst DEV --vf N ...' and
- * read its ready line into t (what the engine's checks need). 0, or an
- * error with a message.
+ * Start the helper: sh -c 'PREFIX NVME lm migrate-dst DEV --vf N ...
+ * --timeout TIMEOUT_MS' and read its ready line into t (what the engine's
+ * checks need). Every wait on it (its ready line, an answer, a request's
+ * bytes taken) lasts at most wait_ms (0: no limit). 0, or an error with a
+ * message.
  */
 int lm_remote_open(struct lm_mig_remote *r, const char *prefix,
 		   const char *nvme, const char *dev, int vf, int cntlid,
-		   const char *profile, uint32_t timeout_ms,
+		   const char *profile, uint32_t timeout_ms, uint32_t wait_ms,
 		   struct lm_target *t, char *err, size_t errlen);
 
+/*
+ * The requests: 0, the helper's failure (an NVMe status > 0, or -errno),
+ * -EPIPE (the connection broke), -ETIMEDOUT (no answer within wait_ms),
+ * -EPROTO; err says which.
+ */
 int lm_remote_suspend(struct lm_mig_remote *r, char *err, size_t errlen);
 int lm_remote_resume(struct lm_mig_remote *r, char *err, size_t errlen);
 int lm_remote_restore(struct lm_mig_remote *r, const void *state,

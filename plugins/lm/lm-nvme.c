@@ -781,6 +781,8 @@ out:
 /* Default downtime budget for the final copy, and the hand-over's limit. */
 #define LM_MIG_DEFAULT_LIMIT_MS		5
 #define LM_MIG_DEFAULT_HANDOVER_S	60
+/* The longest wait on the destination's helper, unless --timeout asks longer. */
+#define LM_MIG_DEFAULT_REMOTE_MS	30000
 
 static int lm_migrate(int argc, char **argv, struct command *cmd,
 		      struct plugin *plugin)
@@ -801,8 +803,9 @@ static int lm_migrate(int argc, char **argv, struct command *cmd,
 	char *to = NULL, *to_vf = NULL, *to_cntlid = NULL, *src_ns = NULL, *dst_ns = NULL;
 	char *limit_s = NULL, *threshold_s = NULL, *rounds_s = NULL, *policy = "proceed";
 	char *entries_s = NULL, *handover = NULL, *handover_to_s = NULL, *report = NULL;
-	char *to_host = NULL, *to_nvme = "nvme";
+	char *to_host = NULL, *to_nvme = "nvme", *remote_to_s = NULL;
 	struct lm_mig_remote remote = { 0 };
+	uint64_t remote_to;
 	bool shared = false, overwrite = false, ignore_iommu = false, quiet = false;
 	struct lm_mig_opts o = { 0 };
 	struct lm_mig_report r;
@@ -826,6 +829,7 @@ static int lm_migrate(int argc, char **argv, struct command *cmd,
 		OPT_STR("to-cntlid", 0, &to_cntlid, "the destination VF's controller identifier, instead of --to-vf"),
 		OPT_STR("to-host", 0, &to_host, "the destination is on another host: a command prefix that runs a command there ('ssh -T root@host'); --to names its PF there, --dst-ns is an nbd:// URI"),
 		OPT_STR("to-nvme", 0, &to_nvme, "nvme with the lm plugin on that host (default: nvme)"),
+		OPT_STR("remote-timeout", 0, &remote_to_s, "milliseconds to wait on the helper there for an answer before its connection counts as broken (default: 30000, or --timeout plus 5000 if longer; 0: no limit)"),
 		OPT_STR("src-ns", 0, &src_ns, "the VF's namespace as the source PF's host sees it (/dev/nvmeXnY, or a file)"),
 		OPT_STR("dst-ns", 0, &dst_ns, "the same on the destination"),
 		OPT_FLAG("shared", 0, &shared, "source and destination share the namespace: no tracking, no copy"),
@@ -857,8 +861,11 @@ static int lm_migrate(int argc, char **argv, struct command *cmd,
 	    (threshold_s && lm_parse_num("--threshold", threshold_s, 0, UINT64_MAX, &threshold, why, sizeof(why))) ||
 	    (rounds_s && lm_parse_num("--max-rounds", rounds_s, 0, 1000000, &rounds, why, sizeof(why))) ||
 	    (entries_s && lm_parse_num("--entries", entries_s, 4, 1u << 24, &entries, why, sizeof(why))) ||
-	    (handover_to_s && lm_parse_num("--handover-timeout", handover_to_s, 0, 86400, &handover_to, why, sizeof(why))))
+	    (handover_to_s && lm_parse_num("--handover-timeout", handover_to_s, 0, 86400, &handover_to, why, sizeof(why))) ||
+	    (remote_to_s && lm_parse_num("--remote-timeout", remote_to_s, 0, LM_MAX_TIMEOUT_MS, &remote_to, why, sizeof(why))))
 		return lm_err("migrate", -EINVAL, "%s", why);
+	if (remote_to_s && (!to_host || !*to_host))
+		return lm_err("migrate", -EINVAL, "--remote-timeout is for a destination on another host (--to-host)");
 	if (strcmp(policy, "proceed") && strcmp(policy, "abort"))
 		return lm_err("migrate", -EINVAL, "unknown --on-no-converge '%s': use proceed or abort", policy);
 	if (shared && (src_ns || dst_ns))
@@ -890,9 +897,13 @@ static int lm_migrate(int argc, char **argv, struct command *cmd,
 		snprintf(dst_dev.path, sizeof(dst_dev.path), "%s", to);
 		snprintf(dst_dev.name, sizeof(dst_dev.name), "%s",
 			 strrchr(to, '/') ? strrchr(to, '/') + 1 : to);
+		/* Long enough for one of its commands to time out there. */
+		if (!remote_to_s)
+			remote_to = dst_dev.timeout_ms + 5000 > LM_MIG_DEFAULT_REMOTE_MS ?
+				    dst_dev.timeout_ms + 5000 : LM_MIG_DEFAULT_REMOTE_MS;
 		ret = lm_remote_open(&remote, to_host, to_nvme, to, dvf, dcntlid,
-				     c.profile, dst_dev.timeout_ms, &dst_t, x.err,
-				     sizeof(x.err));
+				     c.profile, dst_dev.timeout_ms, remote_to, &dst_t,
+				     x.err, sizeof(x.err));
 	} else {
 		ret = lm_dev_open(&dst_dev, to, x.err, sizeof(x.err));
 		if (!ret)
