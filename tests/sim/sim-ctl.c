@@ -111,6 +111,9 @@ static int ctl_status(struct ctl_call *c)
 				      vm->name, vm->vf->pf->idx, vm->vf->vfn, vm->nq,
 				      vm->qentries, (unsigned long long)vm->completed,
 				      (unsigned long long)vm->errors, vm->sock);
+		if (vm->used && vm->next_vf && n < len)
+			n += snprintf(out + n, len - n, "vm %s moves to pf%u vf%u when it resumes\n",
+				      vm->name, vm->next_vf->pf->idx, vm->next_vf->vfn);
 	}
 	return 0;
 }
@@ -147,6 +150,15 @@ static int ctl_attach(struct ctl_call *c)
 		snprintf(c->out, c->len, "error: %s\n", err);
 	else
 		snprintf(c->out, c->len, "ok %s/%s.nbd\n", c->s->dir, name);
+	return 0;
+}
+
+static int ctl_attach_on_resume(struct ctl_call *c)
+{
+	char err[256];
+
+	if (sim_vm_attach_on_resume(c->s, c->arg[0], c->vf, err, sizeof(err)))
+		snprintf(c->out, c->len, "error: %s\n", err);
 	return 0;
 }
 
@@ -241,6 +253,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "bind", 3, 3, 0, ctl_bind, "PF VF DRIVER" },
 	{ "reset", 2, 2, 0, ctl_reset, "PF VF" },
 	{ "attach", 3, 5, 1, ctl_attach, "VM PF VF [QUEUES [ENTRIES]]" },
+	{ "attach-on-resume", 3, 3, 1, ctl_attach_on_resume, "VM PF VF" },
 	{ "move", 4, 4, -1, ctl_move, "VM SOCKET PF VF" },
 	{ "write", 4, 5, 0, ctl_write, "PF VF SLBA NLB [BYTE]" },
 	{ "fault", 1, 5, -1, ctl_fault,

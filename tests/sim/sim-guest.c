@@ -500,6 +500,24 @@ void sim_vf_flr(struct sim_ctrl *vf)
 		sim_vm_recover(vf->dma);
 }
 
+struct sim_vm *sim_vm_by_name(struct sim *s, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIM_MAX_VM; i++)
+		if (s->vm[i].used && !strcmp(s->vm[i].name, name))
+			return &s->vm[i];
+	return NULL;
+}
+
+/* The VM no longer waits for a VF's resume. */
+static void vm_disarm(struct sim_vm *vm)
+{
+	if (vm->next_vf)
+		vm->next_vf->arriving = NULL;
+	vm->next_vf = NULL;
+}
+
 int sim_vm_attach(struct sim *s, const char *name, struct sim_ctrl *vf,
 		  unsigned int nq, unsigned int qentries, char *err, size_t errlen)
 {
@@ -535,8 +553,56 @@ int sim_vm_attach(struct sim *s, const char *name, struct sim_ctrl *vf,
 		vm = free_vm;
 		guest_create_queues(vm, vf);
 	}
+	vm_disarm(vm);
 	sim_vm_enter(vm, vf);
 	return 0;
+}
+
+/*
+ * The hand-over of a VMM that waits on the destination: the VM moves to
+ * vf in the command that resumes vf, as "attach" would move it then, and
+ * not later, when a hand-over command has started and got through. An
+ * attach, another arming or the VM's end disarms it; a VF that is never
+ * resumed (a migration rolled back) leaves the VM where it is.
+ */
+int sim_vm_attach_on_resume(struct sim *s, const char *name, struct sim_ctrl *vf,
+			    char *err, size_t errlen)
+{
+	struct sim_vm *vm = sim_vm_by_name(s, name);
+
+	if (!vm) {
+		snprintf(err, errlen, "no VM %s: attach it first", name);
+		return -ENOENT;
+	}
+	if (vf->dma && vf->dma != vm) {
+		snprintf(err, errlen, "VF %u of PF %u already belongs to VM %s",
+			 vf->vfn, vf->pf->idx, vf->dma->name);
+		return -EBUSY;
+	}
+	if (vf->arriving && vf->arriving != vm) {
+		snprintf(err, errlen, "VM %s already moves to VF %u of PF %u when it resumes",
+			 vf->arriving->name, vf->vfn, vf->pf->idx);
+		return -EBUSY;
+	}
+	vm_disarm(vm);
+	vm->next_vf = vf;
+	vf->arriving = vm;
+	return 0;
+}
+
+/* vf runs again: a VM armed for it moves there, or its own rings are served. */
+void sim_vf_resumed(struct sim_ctrl *vf)
+{
+	struct sim_vm *vm = vf->arriving;
+
+	if (vm) {
+		vm_disarm(vm);
+		if (!vf->dma || vf->dma == vm) {
+			sim_vm_enter(vm, vf);
+			return;
+		}
+	}
+	sim_io_kick(vf);
 }
 
 /*
@@ -581,6 +647,7 @@ void sim_vm_destroy(struct sim_vm *vm)
 		unlink(vm->sock);
 	if (vm->vf)
 		vm->vf->dma = NULL;
+	vm_disarm(vm);
 	if (vm->mem) {
 		munmap(vm->mem, vm->mem_len);
 		close(vm->mem_fd);

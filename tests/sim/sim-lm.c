@@ -526,8 +526,8 @@ static uint32_t resume(struct sim_ctrl *ctrl)
 		return SIM_CTRL_NOT_SUSPENDED;
 	ctrl->state = SIM_RUNNING;
 	drop_transfers(ctrl);
-	/* Commands waiting in its rings are fetched now. */
-	sim_io_kick(ctrl);
+	/* Commands waiting in its rings, or its arriving VM's, are fetched now. */
+	sim_vf_resumed(ctrl);
 	return SIM_OK;
 }
 

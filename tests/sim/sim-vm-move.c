@@ -43,16 +43,6 @@ struct vm_wire {
 
 #define MOVE_MAX_FDS	(1 + SIM_NBD_CLIENTS)
 
-static struct sim_vm *vm_by_name(struct sim *s, const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < SIM_MAX_VM; i++)
-		if (s->vm[i].used && !strcmp(s->vm[i].name, name))
-			return &s->vm[i];
-	return NULL;
-}
-
 /* The descriptors after the payload, on one byte of their own. */
 static int send_fds(int sock, const int *fds, unsigned int n)
 {
@@ -100,7 +90,7 @@ int sim_vm_send(struct sim *s, const char *name, const char *sock,
 		unsigned int pf, unsigned int vf, char *err, size_t errlen)
 {
 	struct lmsim_hdr h = { .magic = LMSIM_MAGIC, .type = LMSIM_VM_IN };
-	struct sim_vm *vm = vm_by_name(s, name);
+	struct sim_vm *vm = sim_vm_by_name(s, name);
 	int fds[MOVE_MAX_FDS], fd;
 	struct vm_wire *w;
 	char reply[512];

@@ -174,8 +174,9 @@ struct sim_ctrl {
 	struct sim_cq cq[SIM_MAX_Q];
 	/*
 	 * The vendor part: vendor_len bytes at vendor once vendor_ready (the
-	 * starting pattern is made the first time a whole state is read);
-	 * the buffer, vendor_cap bytes, is kept.
+	 * starting pattern is made when the VF is set up, or when first
+	 * needed if there was no memory then); the buffer, vendor_cap
+	 * bytes, is kept.
 	 */
 	uint8_t *vendor;
 	uint64_t vendor_len, vendor_cap;
@@ -194,6 +195,8 @@ struct sim_ctrl {
 
 	/* The VM whose memory this VF may DMA into (its IOMMU domain). */
 	struct sim_vm *dma;
+	/* A VM that moves here when this VF resumes ("attach-on-resume"). */
+	struct sim_vm *arriving;
 
 	/*
 	 * Set Controller State in progress: in_len bytes announced (0: none),
@@ -306,6 +309,7 @@ struct sim_vm {
 	bool used;
 	char name[32];
 	struct sim_ctrl *vf;	/* attached VF */
+	struct sim_ctrl *next_vf;	/* where it moves when that VF resumes */
 	uint8_t *mem;		/* guest memory; guest physical = offset */
 	uint64_t mem_len;
 	int mem_fd;		/* the memory file it maps, while mem is set */
@@ -381,8 +385,12 @@ void sim_cdq_log_write(struct sim_ctrl *ctrl, uint32_t nsid, uint64_t slba,
 void sim_ctrl_init_state(struct sim_ctrl *ctrl);
 
 /* sim-guest.c: the guest's driver and the VF's I/O queues */
+struct sim_vm *sim_vm_by_name(struct sim *s, const char *name);
 int sim_vm_attach(struct sim *s, const char *name, struct sim_ctrl *vf,
 		  unsigned int nq, unsigned int qentries, char *err, size_t errlen);
+int sim_vm_attach_on_resume(struct sim *s, const char *name, struct sim_ctrl *vf,
+			    char *err, size_t errlen);
+void sim_vf_resumed(struct sim_ctrl *vf);
 void sim_vm_destroy(struct sim_vm *vm);
 int sim_vm_map(struct sim_vm *vm, int fd);
 void sim_vm_enter(struct sim_vm *vm, struct sim_ctrl *vf);
