@@ -8,7 +8,9 @@
 #    resume; no copy there, so the engine's device steps are shown without
 #    its drain and final copy as well), and their ratios;
 #  - the guest-visible stall: the longest write completing between the
-#    suspend's start and the resume's end + 2 s (or the next migration);
+#    suspend's start and the resume's end + 2 s (or the next migration),
+#    with the hand-over by a command the engine starts, and with a VMM
+#    that waits on the destination (the VM moves as the VF resumes);
 #  - pre-copy: bytes per round, and the pre-copy total against the
 #    namespace plus what the guest wrote meanwhile (target <= 1.5);
 #  - the range copier against dd on the same data.
@@ -76,18 +78,27 @@ fio --name=guest --ioengine=nbd --uri="nbd+unix:///?socket=$LMSIM_DIR/vm1.nbd" \
 fio=$!
 sleep 1
 
-# 1. n migrations through the engine, back and forth.
+# 1. n migrations through the engine, back and forth, handed over by a
+# command (--handover: a process the engine starts once the destination
+# runs); then n more with the hand-over of a VMM that already waits on the
+# destination (the simulator's attach-on-resume, armed beforehand: the VM
+# moves in the command that resumes its VF, no process started).
 ok=0
-for ((i = 1; i <= n; i++)); do
-	from=$(((i + 1) % 2)) to=$((i % 2))
+for ((i = 1; i <= 2 * n; i++)); do
+	from=$(((i + 1) % 2)) to=$((i % 2)) hand=()
+	if ((i <= n)); then
+		hand=(--handover "$handover $to 1")
+	else
+		"$build/sim/lmsimd" ctl "$LMSIM_DIR/lmsim.sock" attach-on-resume vm1 "$to" 1 >/dev/null
+	fi
 	sim "$build/nvme" lm migrate "/dev/nvme$from" --vf 1 --to "/dev/nvme$to" --to-vf 1 \
 		--src-ns "/dev/nvme${from}n1" --dst-ns "/dev/nvme${to}n1" -q \
-		--handover "$handover $to 1" --report "e$i.json" \
+		"${hand[@]}" --report "e$i.json" \
 		>/dev/null 2>>engine.err && ok=$((ok + 1))
 	sleep 0.3
 done
-[ "$ok" = "$n" ] || echo "warning: $ok of $n engine migrations succeeded (engine.err)"
-vm=$((n % 2))
+[ "$ok" = $((2 * n)) ] || echo "warning: $ok of $((2 * n)) engine migrations succeeded (engine.err)"
+vm=0
 
 # 2. The same device steps as separate nvme lm commands, n times: the
 # destination suspended beforehand (the engine does it before its
@@ -117,9 +128,11 @@ fio=
 # Per engine migration: downtime, its device steps (downtime less drain
 # and final copy), the stall window, pre-copy bytes and the window in
 # which the guest wrote them.
-for ((i = 1; i <= n; i++)); do
+for ((i = 1; i <= 2 * n; i++)); do
 	[ -s "e$i.json" ] || continue
-	jq -r 'def ph(x): (.phases[] | select(.name == x));
+	how="command"
+	((i <= n)) || how=armed
+	jq -r --arg how "$how" 'def ph(x): (.phases[] | select(.name == x));
 		select(.outcome == "migrated") |
 		[.downtime_us,
 		 .downtime_us - ((ph("drain").end_us - ph("drain").start_us) // 0)
@@ -128,7 +141,7 @@ for ((i = 1; i <= n; i++)); do
 		 .start_epoch_ms + (ph("resume").end_us / 1000 | ceil),
 		 .start_epoch_ms,
 		 ([.passes[] | select(.final | not) | .bytes] | add),
-		 ([.passes[] | select(.final) | .bytes] | add // 0)] | @tsv' "e$i.json"
+		 ([.passes[] | select(.final) | .bytes] | add // 0), $how] | @tsv' "e$i.json"
 done >engine.tsv
 
 # The longest write completing in each window [suspend, min(resume's end
@@ -144,7 +157,7 @@ stalls() {
 	END { for (i = 1; i <= w; i++) print m[i] + 0 }' FS=', *'
 }
 
-echo "== downtime, suspend's start to the destination's resume's end ($n each; 8 queue pairs, 1 MiB vendor state, fio 4k randwrite QD16 at 4000 IOPS)"
+echo "== downtime, suspend's start to the destination's resume's end ($((2 * n)) through the engine, $n as separate commands; 8 queue pairs, 1 MiB vendor state, fio 4k randwrite QD16 at 4000 IOPS)"
 eng=$(cut -f1 engine.tsv | median)
 dev=$(cut -f2 engine.tsv | median)
 sep=$(cut -d' ' -f1 separate.txt | median)
@@ -154,7 +167,7 @@ echo "separate nvme lm commands:     $(cut -d' ' -f1 separate.txt | pct ms 1000)
 awk -v e="$eng" -v d="$dev" -v s="$sep" 'BEGIN {
 	printf "ratio of medians: separate/engine %.1f, separate/engine device steps %.1f\n",
 		s / (e ? e : 1), s / (d ? d : 1) }'
-for ((i = 1; i <= n; i++)); do
+for ((i = 1; i <= 2 * n; i++)); do
 	[ -s "e$i.json" ] && jq -r 'select(.outcome == "migrated") | .phases[] |
 		select(.name | test("^(suspend|drain|final-copy|save|restore|resume|handover)$")) |
 		"\(.name) \(.end_us - .start_us)"' "e$i.json"
@@ -171,12 +184,14 @@ echo "== guest-visible stall: the longest write completing from the suspend to t
 paste <(cut -f3,4 engine.tsv) <(cut -f5 engine.tsv | tail -n +2; head -n 1 separate.txt | cut -d' ' -f2) |
 	tr '\t' ' ' >engine.win
 paste -d' ' <(cut -d' ' -f2,3 separate.txt) <(cut -d' ' -f2 separate.txt | tail -n +2) >separate.win
-echo "engine:                        $(stalls engine.win <guest_lat.1.log | pct ms 1000000)"
+stalls engine.win <guest_lat.1.log >engine.stall
+echo "engine, hand-over by a command: $(paste engine.stall <(cut -f8 engine.tsv) | awk '$2 == "command" { print $1 }' | pct ms 1000000)"
+echo "engine, VMM waiting (armed):   $(paste engine.stall <(cut -f8 engine.tsv) | awk '$2 == "armed" { print $1 }' | pct ms 1000000)"
 echo "separate nvme lm commands:     $(stalls separate.win <guest_lat.1.log | pct ms 1000000)"
 echo "target: stall <= 15 ms"
 
 echo "== pre-copy: bytes per round, and the total against the namespace plus what the guest wrote"
-for ((i = 1; i <= n; i++)); do
+for ((i = 1; i <= 2 * n; i++)); do
 	[ -s "e$i.json" ] && jq -r 'select(.outcome == "migrated") |
 		[.passes[] | select(.final | not) | .bytes] | @tsv' "e$i.json"
 done | awk -F'\t' '{ for (r = 1; r <= NF; r++) { b[r] += $r; c[r]++ } if (NF > m) m = NF }
