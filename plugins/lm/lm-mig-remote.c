@@ -137,8 +137,16 @@ static int reply(struct lm_mig_remote *r, char *err, size_t errlen)
 	char line[1024];
 	long ret;
 	char *end;
-	int n = read_line(r, line, sizeof(line));
+	int n;
 
+	/*
+	 * A restore's helper says "chunk N" after each chunk it loaded: each
+	 * line is a new wait, so a state of many chunks, each within the
+	 * device's time-out, is not taken for a silent helper.
+	 */
+	do
+		n = read_line(r, line, sizeof(line));
+	while (!n && !strncmp(line, "chunk ", 6));
 	if (n == -EPIPE || n == -ETIMEDOUT)
 		return fail_conn(r, n, err, errlen);
 	if (!n && !strcmp(line, "ok"))
@@ -150,6 +158,8 @@ static int reply(struct lm_mig_remote *r, char *err, size_t errlen)
 			return (int)ret;
 		}
 	}
+	/* Out of step with it: nothing it says next can be trusted. */
+	r->lost = true;
 	snprintf(err, errlen, "the destination's helper said: %.200s", n ? "(a line too long)" : line);
 	return -EPROTO;
 }
@@ -425,7 +435,8 @@ int lm_remote_restore(struct lm_mig_remote *r, const void *state,
 {
 	char line[32];
 
-	snprintf(line, sizeof(line), "restore %" PRIu64 "\n", len);
+	/* "progress": a helper that knows it says "chunk N" as it goes. */
+	snprintf(line, sizeof(line), "restore %" PRIu64 " progress\n", len);
 	return ask(r, line, state, len, err, errlen);
 }
 
@@ -455,6 +466,36 @@ void lm_remote_close(struct lm_mig_remote *r)
 }
 
 /* ---- the helper's side ---- */
+
+/*
+ * Load a state chunk by chunk; with progress, "chunk N" to the engine after
+ * each, so that its wait for the answer restarts (every chunk is a command
+ * that may take the device's whole time-out).
+ */
+static int restore(struct lm_dev *d, const struct lm_target *t, const void *state,
+		   uint64_t len, FILE *progress, char *err, size_t errlen)
+{
+	struct lm_xfer_stats st = { .failed_chunk = -1 };
+	struct lm_chunker it;
+	struct lm_chunk ch;
+	int ret;
+
+	if (t->profile != LM_PROFILE_TP4159 || !progress)
+		return lm_op_restore(d, t, state, len, &st, NULL, err, errlen);
+	if (lm_chunker_init(&it, len, t->max_xfer)) {
+		snprintf(err, errlen, "a state of %" PRIu64 " bytes cannot be sent in dwords", len);
+		return -EINVAL;
+	}
+	while (lm_chunker_next(&it, &ch)) {
+		ret = lm_op_restore_chunk(d, t, state, &ch, &st, err, errlen);
+		if (ret)
+			return ret;
+		fprintf(progress, "chunk %u\n", st.chunks);
+		if (fflush(progress))
+			return -EPIPE;
+	}
+	return 0;
+}
 
 /* 0, or -EPIPE when the engine can no longer hear it. */
 static int answer(FILE *out, int ret, const char *err)
@@ -497,7 +538,6 @@ int lm_remote_serve(struct lm_dev *d, struct lm_target *t, FILE *in,
 	struct sigaction ign = { .sa_handler = SIG_IGN };
 	/* What this helper did to the VF, for a connection that breaks. */
 	bool suspended = false, loaded = false;
-	struct lm_xfer_stats st;
 	char line[128], err[1024];
 	unsigned int i;
 	uint64_t len;
@@ -542,7 +582,8 @@ int lm_remote_serve(struct lm_dev *d, struct lm_target *t, FILE *in,
 			loaded = true;
 			ret = lm_pick_restore_csvi(t, d->name, state, len, err, sizeof(err));
 			if (!ret)
-				ret = lm_op_restore(d, t, state, len, &st, NULL, err, sizeof(err));
+				ret = restore(d, t, state, len, strstr(line, " progress\n") ? out : NULL,
+					      err, sizeof(err));
 			free(state);
 		} else if (!strcmp(line, "quit\n")) {
 			return 0;

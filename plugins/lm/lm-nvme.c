@@ -781,8 +781,10 @@ out:
 /* Default downtime budget for the final copy, and the hand-over's limit. */
 #define LM_MIG_DEFAULT_LIMIT_MS		5
 #define LM_MIG_DEFAULT_HANDOVER_S	60
-/* The longest wait on the destination's helper, unless --timeout asks longer. */
+/* The longest wait on the destination's helper, unless its commands may take longer. */
 #define LM_MIG_DEFAULT_REMOTE_MS	30000
+/* What an admin command may take without --timeout: Linux's admin_timeout default. */
+#define LM_KERNEL_ADMIN_TIMEOUT_MS	60000
 
 static int lm_migrate(int argc, char **argv, struct command *cmd,
 		      struct plugin *plugin)
@@ -829,7 +831,7 @@ static int lm_migrate(int argc, char **argv, struct command *cmd,
 		OPT_STR("to-cntlid", 0, &to_cntlid, "the destination VF's controller identifier, instead of --to-vf"),
 		OPT_STR("to-host", 0, &to_host, "the destination is on another host: a command prefix that runs a command there ('ssh -T root@host'); --to names its PF there, --dst-ns is an nbd:// URI"),
 		OPT_STR("to-nvme", 0, &to_nvme, "nvme with the lm plugin on that host (default: nvme)"),
-		OPT_STR("remote-timeout", 0, &remote_to_s, "milliseconds to wait on the helper there for an answer before its connection counts as broken (default: 30000, or --timeout plus 5000 if longer; 0: no limit)"),
+		OPT_STR("remote-timeout", 0, &remote_to_s, "milliseconds to wait on the helper there for an answer before its connection counts as broken (default: --timeout plus 5000, at least 30000; without --timeout 65000, Linux's admin time-out plus 5000; 0: no limit)"),
 		OPT_STR("src-ns", 0, &src_ns, "the VF's namespace as the source PF's host sees it (/dev/nvmeXnY, or a file)"),
 		OPT_STR("dst-ns", 0, &dst_ns, "the same on the destination"),
 		OPT_FLAG("shared", 0, &shared, "source and destination share the namespace: no tracking, no copy"),
@@ -897,10 +899,17 @@ static int lm_migrate(int argc, char **argv, struct command *cmd,
 		snprintf(dst_dev.path, sizeof(dst_dev.path), "%s", to);
 		snprintf(dst_dev.name, sizeof(dst_dev.name), "%s",
 			 strrchr(to, '/') ? strrchr(to, '/') + 1 : to);
-		/* Long enough for one of its commands to time out there. */
-		if (!remote_to_s)
-			remote_to = dst_dev.timeout_ms + 5000 > LM_MIG_DEFAULT_REMOTE_MS ?
-				    dst_dev.timeout_ms + 5000 : LM_MIG_DEFAULT_REMOTE_MS;
+		/*
+		 * Long enough for one of its commands to time out there (a
+		 * restore's helper reports each chunk, each a new wait).
+		 */
+		if (!remote_to_s) {
+			uint32_t cmd_ms = dst_dev.timeout_ms ? dst_dev.timeout_ms :
+					  LM_KERNEL_ADMIN_TIMEOUT_MS;
+
+			remote_to = cmd_ms + 5000 > LM_MIG_DEFAULT_REMOTE_MS ?
+				    cmd_ms + 5000 : LM_MIG_DEFAULT_REMOTE_MS;
+		}
 		ret = lm_remote_open(&remote, to_host, to_nvme, to, dvf, dcntlid,
 				     c.profile, dst_dev.timeout_ms, remote_to, &dst_t,
 				     x.err, sizeof(x.err));

@@ -562,8 +562,10 @@ int sim_vm_attach(struct sim *s, const char *name, struct sim_ctrl *vf,
  * The hand-over of a VMM that waits on the destination: the VM moves to
  * vf in the command that resumes vf, as "attach" would move it then, and
  * not later, when a hand-over command has started and got through. An
- * attach, another arming or the VM's end disarms it; a VF that is never
- * resumed (a migration rolled back) leaves the VM where it is.
+ * attach, another arming or the VM's end disarms it. Only a resume after a
+ * state was loaded into vf moves the VM: a VF never resumed, or resumed
+ * with nothing loaded (a rollback resumes a destination it suspended and
+ * loaded nothing into), leaves the VM where it is, still armed.
  */
 int sim_vm_attach_on_resume(struct sim *s, const char *name, struct sim_ctrl *vf,
 			    char *err, size_t errlen)
@@ -586,6 +588,7 @@ int sim_vm_attach_on_resume(struct sim *s, const char *name, struct sim_ctrl *vf
 	}
 	vm_disarm(vm);
 	vm->next_vf = vf;
+	vm->next_vf_loads = vf->loads;
 	vf->arriving = vm;
 	return 0;
 }
@@ -595,7 +598,7 @@ void sim_vf_resumed(struct sim_ctrl *vf)
 {
 	struct sim_vm *vm = vf->arriving;
 
-	if (vm) {
+	if (vm && vf->loads != vm->next_vf_loads) {
 		vm_disarm(vm);
 		if (!vf->dma || vf->dma == vm) {
 			sim_vm_enter(vm, vf);

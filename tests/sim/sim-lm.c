@@ -249,6 +249,7 @@ static uint32_t load_state(struct sim_ctrl *ctrl, const uint8_t *b, uint64_t len
 	memcpy(ctrl->cq, cq, sizeof(cq[0]) * ncq);
 	/* A snapshot taken before would read the new vendor part. */
 	ctrl->snap_len = 0;
+	ctrl->loads++;
 	return SIM_OK;
 }
 

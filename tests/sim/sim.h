@@ -197,6 +197,8 @@ struct sim_ctrl {
 	struct sim_vm *dma;
 	/* A VM that moves here when this VF resumes ("attach-on-resume"). */
 	struct sim_vm *arriving;
+	/* States loaded by Set Controller State: an armed VM moves only after one. */
+	uint64_t loads;
 
 	/*
 	 * Set Controller State in progress: in_len bytes announced (0: none),
@@ -310,6 +312,7 @@ struct sim_vm {
 	char name[32];
 	struct sim_ctrl *vf;	/* attached VF */
 	struct sim_ctrl *next_vf;	/* where it moves when that VF resumes */
+	uint64_t next_vf_loads;	/* next_vf's loads when armed */
 	uint8_t *mem;		/* guest memory; guest physical = offset */
 	uint64_t mem_len;
 	int mem_fd;		/* the memory file it maps, while mem is set */
