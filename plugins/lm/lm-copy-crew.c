@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lm-copy-pool.h"
+#include "lm-signals.h"
 
 static void *crew_thread(void *arg)
 {
@@ -59,7 +60,8 @@ int lm_copy_crew_start(struct lm_copy_crew *cr, unsigned int n,
 		memset(cr->w[i].buf, 0, buf_len);
 	}
 	/* Signals are the command's main thread's business. */
-	sigfillset(&all);
+	lm_signals_set(&all);
+	sigaddset(&all, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (cr->n = 0; cr->n < n; cr->n++)
 		if (pthread_create(&cr->th[cr->n], NULL, crew_thread, &cr->w[cr->n]))

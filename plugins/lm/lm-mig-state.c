@@ -10,14 +10,14 @@
 #include "lm-mig-state.h"
 #include "lm-policy.h"
 
-enum { SAVING, SAVED, SAVE_FAILED };
+enum lm_save_phase { LM_SAVE_RUNNING, LM_SAVE_DONE, LM_SAVE_FAILED };
 
-struct pipe {
+struct lm_state_pipe {
 	pthread_mutex_t lock;
 	pthread_cond_t moved;
 	struct lm_state_buf *b;
 	uint64_t done, total;		/* bytes of the state in b, of total */
-	int save;			/* SAVING, SAVED, SAVE_FAILED */
+	enum lm_save_phase save;
 	struct lm_dev *dd;
 	struct lm_target *dt;
 	struct lm_mig_state_result *res;
@@ -33,7 +33,7 @@ static uint64_t mono_us(void)
 
 static void landed(void *arg, uint64_t done, uint64_t total)
 {
-	struct pipe *p = arg;
+	struct lm_state_pipe *p = arg;
 
 	pthread_mutex_lock(&p->lock);
 	p->done = done;
@@ -46,21 +46,21 @@ static void landed(void *arg, uint64_t done, uint64_t total)
  * Until the bytes a chunk needs are in (the last chunk: the whole state,
  * checked); false when the save failed and nothing more may go out.
  */
-static bool wait_for(struct pipe *p, uint64_t end, bool last)
+static bool wait_for(struct lm_state_pipe *p, uint64_t end, bool last)
 {
 	bool go;
 
 	pthread_mutex_lock(&p->lock);
-	while (p->save == SAVING && (last || p->done < end))
+	while (p->save == LM_SAVE_RUNNING && (last || p->done < end))
 		pthread_cond_wait(&p->moved, &p->lock);
-	go = p->save == SAVED || (!last && p->save == SAVING);
+	go = p->save == LM_SAVE_DONE || (!last && p->save == LM_SAVE_RUNNING);
 	pthread_mutex_unlock(&p->lock);
 	return go;
 }
 
 static void *restorer(void *arg)
 {
-	struct pipe *p = arg;
+	struct lm_state_pipe *p = arg;
 	struct lm_mig_state_result *res = p->res;
 	struct lm_chunker it;
 	struct lm_chunk ch;
@@ -69,10 +69,10 @@ static void *restorer(void *arg)
 	int ver = -1;
 
 	pthread_mutex_lock(&p->lock);
-	while (p->save == SAVING && !p->total)
+	while (p->save == LM_SAVE_RUNNING && !p->total)
 		pthread_cond_wait(&p->moved, &p->lock);
 	total = p->total;
-	failed = p->save == SAVE_FAILED || !total;
+	failed = p->save == LM_SAVE_FAILED || !total;
 	if (!failed)
 		ver = lm_ctrl_state_peek_version(p->b->p, p->done);
 	pthread_mutex_unlock(&p->lock);
@@ -116,7 +116,6 @@ static void *restorer(void *arg)
 		if (res->restore_ret)
 			break;
 	}
-	res->restore_end_us = mono_us();
 	return NULL;
 }
 
@@ -124,7 +123,8 @@ int lm_mig_state_move(struct lm_dev *sd, const struct lm_target *st,
 		      struct lm_dev *dd, struct lm_target *dt,
 		      struct lm_state_buf *b, struct lm_mig_state_result *res)
 {
-	struct pipe p = { .b = b, .dd = dd, .dt = dt, .res = res, .save = SAVING };
+	struct lm_state_pipe p = { .b = b, .dd = dd, .dt = dt, .res = res,
+				   .save = LM_SAVE_RUNNING };
 	pthread_t th;
 	bool threaded;
 
@@ -141,7 +141,7 @@ int lm_mig_state_move(struct lm_dev *sd, const struct lm_target *st,
 	pthread_mutex_lock(&p.lock);
 	p.done = b->len;
 	p.total = b->len;
-	p.save = res->save_ret ? SAVE_FAILED : SAVED;
+	p.save = res->save_ret ? LM_SAVE_FAILED : LM_SAVE_DONE;
 	pthread_cond_broadcast(&p.moved);
 	pthread_mutex_unlock(&p.lock);
 	if (threaded)

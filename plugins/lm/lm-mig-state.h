@@ -22,15 +22,16 @@ struct lm_mig_state_result {
 	char save_err[512], restore_err[512];
 	bool restore_started;		/* a chunk reached the destination */
 	uint64_t save_end_us;		/* CLOCK_MONOTONIC */
-	uint64_t restore_start_us, restore_end_us;
+	uint64_t restore_start_us;	/* its first chunk's */
 	struct lm_xfer_stats save_st, restore_st;
 };
 
 /*
  * Save from (sd, st) into b (reserved by the caller) while restoring into
  * (dd, dt); dt->csvi is set for the state's version. When the save fails
- * the destination gets no last chunk (a partial transfer it discards).
- * 0 when both succeeded.
+ * the destination gets no last chunk: restore_started says whether it
+ * holds a partial transfer (Documentation/tp4159-notes.md). 0 when both
+ * succeeded.
  */
 int lm_mig_state_move(struct lm_dev *sd, const struct lm_target *st,
 		      struct lm_dev *dd, struct lm_target *dt,

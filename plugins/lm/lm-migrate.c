@@ -802,16 +802,24 @@ static int move_state(struct mig *m)
 	begin(m, LM_MIG_SAVE);
 	ret = lm_mig_state_move(src->dev, src->t, dst->dev, dst->t, &m->state, &res);
 	m->dst_loaded = res.restore_started;
+	/* The report's phases show chunks that reached the destination. */
+	if (res.restore_started) {
+		r->steps[LM_MIG_RESTORE].run = true;
+		r->steps[LM_MIG_RESTORE].start_us = res.restore_start_us - m->t0;
+	}
 	if (res.save_ret) {
 		fail_msg(m, "cannot save the source's state: %s", res.save_err);
+		if (res.restore_started)
+			r->steps[LM_MIG_RESTORE].end_us = r->steps[LM_MIG_SAVE].end_us;
 		return ret;
 	}
 	r->state_bytes = m->state.len;
 	r->steps[LM_MIG_SAVE].end_us = res.save_end_us - m->t0;
 	m->step = LM_MIG_RESTORE;
-	r->steps[LM_MIG_RESTORE].run = true;
-	r->steps[LM_MIG_RESTORE].start_us = (res.restore_started ?
-					     res.restore_start_us : res.save_end_us) - m->t0;
+	if (!res.restore_started) {
+		r->steps[LM_MIG_RESTORE].run = true;
+		r->steps[LM_MIG_RESTORE].start_us = res.save_end_us - m->t0;
+	}
 	if (res.restore_ret)
 		fail_msg(m, "cannot load the state into the destination: %s", res.restore_err);
 	return ret;
