@@ -18,6 +18,7 @@ struct lm_state_pipe {
 	struct lm_state_buf *b;
 	uint64_t done, total;		/* bytes of the state in b, of total */
 	enum lm_save_phase save;
+	bool gave_up;			/* the restore failed: the save may stop */
 	struct lm_dev *dd;
 	struct lm_target *dt;
 	struct lm_mig_state_result *res;
@@ -31,15 +32,19 @@ static uint64_t mono_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static void landed(void *arg, uint64_t done, uint64_t total)
+/* A chunk of the source's state is in: nonzero once the restore failed. */
+static int landed(void *arg, uint64_t done, uint64_t total)
 {
 	struct lm_state_pipe *p = arg;
+	int gave_up;
 
 	pthread_mutex_lock(&p->lock);
 	p->done = done;
 	p->total = total;
+	gave_up = p->gave_up;
 	pthread_cond_signal(&p->moved);
 	pthread_mutex_unlock(&p->lock);
+	return gave_up;
 }
 
 /*
@@ -58,9 +63,8 @@ static bool wait_for(struct lm_state_pipe *p, uint64_t end, bool last)
 	return go;
 }
 
-static void *restorer(void *arg)
+static void restore(struct lm_state_pipe *p)
 {
-	struct lm_state_pipe *p = arg;
 	struct lm_mig_state_result *res = p->res;
 	struct lm_chunker it;
 	struct lm_chunk ch;
@@ -78,19 +82,19 @@ static void *restorer(void *arg)
 	pthread_mutex_unlock(&p->lock);
 	if (failed) {
 		res->restore_ret = -ECANCELED;
-		return NULL;
+		return;
 	}
 	/* The destination's CSVI for the version the first chunk names. */
 	res->restore_ret = lm_pick_csvi_for(p->dt, p->dd->name, ver,
 					    res->restore_err, sizeof(res->restore_err));
 	if (res->restore_ret)
-		return NULL;
+		return;
 	if (lm_chunker_init(&it, total, p->dt->max_xfer)) {
 		snprintf(res->restore_err, sizeof(res->restore_err),
 			 "a state of %llu bytes cannot be sent in dwords",
 			 (unsigned long long)total);
 		res->restore_ret = -EINVAL;
-		return NULL;
+		return;
 	}
 	while (lm_chunker_next(&it, &ch)) {
 		bool last = ch.seqind == LM_SEQ_LAST || ch.seqind == LM_SEQ_ENTIRE;
@@ -116,6 +120,17 @@ static void *restorer(void *arg)
 		if (res->restore_ret)
 			break;
 	}
+}
+
+static void *restorer(void *arg)
+{
+	struct lm_state_pipe *p = arg;
+
+	restore(p);
+	/* Failed on its own (not stopped by the save): the save need not go on. */
+	pthread_mutex_lock(&p->lock);
+	p->gave_up = p->res->restore_ret && p->res->restore_ret != -ECANCELED;
+	pthread_mutex_unlock(&p->lock);
 	return NULL;
 }
 
@@ -152,5 +167,7 @@ int lm_mig_state_move(struct lm_dev *sd, const struct lm_target *st,
 	b->arg = NULL;
 	pthread_cond_destroy(&p.moved);
 	pthread_mutex_destroy(&p.lock);
+	if (res->save_ret == -ECANCELED && res->restore_ret)
+		return res->restore_ret;	/* the save stopped for it */
 	return res->save_ret ? res->save_ret : res->restore_ret;
 }

@@ -794,6 +794,7 @@ static int move_state(struct mig *m)
 	const struct lm_mig_side *src = m->src, *dst = m->dst;
 	struct lm_mig_report *r = m->r;
 	struct lm_mig_state_result res;
+	bool stopped;
 	int ret;
 
 	if (dst->remote || src->t->profile != LM_PROFILE_TP4159 ||
@@ -807,13 +808,16 @@ static int move_state(struct mig *m)
 		r->steps[LM_MIG_RESTORE].run = true;
 		r->steps[LM_MIG_RESTORE].start_us = res.restore_start_us - m->t0;
 	}
-	if (res.save_ret) {
+	/* A restore that failed first stops the save: the restore is to blame. */
+	stopped = res.save_ret == -ECANCELED && res.restore_ret;
+	if (res.save_ret && !stopped) {
 		fail_msg(m, "cannot save the source's state: %s", res.save_err);
 		if (res.restore_started)
 			r->steps[LM_MIG_RESTORE].end_us = r->steps[LM_MIG_SAVE].end_us;
 		return ret;
 	}
-	r->state_bytes = m->state.len;
+	if (!stopped)
+		r->state_bytes = m->state.len;
 	r->steps[LM_MIG_SAVE].end_us = res.save_end_us - m->t0;
 	m->step = LM_MIG_RESTORE;
 	if (!res.restore_started) {

@@ -244,8 +244,8 @@ int lm_op_save_into(struct lm_dev *d, const struct lm_target *t,
 		goto fail;
 	}
 	buf = b->p;
-	if (b->landed)
-		b->landed(b->arg, first < total ? first : total, total);
+	if (b->landed && b->landed(b->arg, first < total ? first : total, total))
+		goto gave_up;
 	if (pg)
 		lm_progress_total(pg, total);
 	for (off = first; off < total; off += x.len) {
@@ -258,8 +258,8 @@ int lm_op_save_into(struct lm_dev *d, const struct lm_target *t,
 		if (ret)
 			goto fail;
 		st->chunks++;
-		if (b->landed)
-			b->landed(b->arg, off + x.len, total);
+		if (b->landed && b->landed(b->arg, off + x.len, total))
+			goto gave_up;
 	}
 	lm_progress_update(pg, total);
 	if (lm_ctrl_state_parse(buf, total, &cs, why, sizeof(why))) {
@@ -282,6 +282,11 @@ int lm_op_save_into(struct lm_dev *d, const struct lm_target *t,
 fail:
 	st->seconds = now() - start;
 	return ret;
+gave_up:
+	snprintf(err, errlen, "VF %u: the save was stopped after %u chunks: what it fed gave up",
+		 t->vfn, st->chunks);
+	st->seconds = now() - start;
+	return -ECANCELED;
 }
 
 int lm_op_save(struct lm_dev *d, const struct lm_target *t, void **state,

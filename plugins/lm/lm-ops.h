@@ -40,8 +40,9 @@ struct lm_state_buf {
 	 * Optional, for a consumer that follows a save: called once the state's
 	 * size is known and p will not move again, then after each chunk, with
 	 * the bytes in p so far. The save checks the whole state only after.
+	 * Nonzero: the consumer gave up, the save stops there (-ECANCELED).
 	 */
-	void (*landed)(void *arg, uint64_t done, uint64_t total);
+	int (*landed)(void *arg, uint64_t done, uint64_t total);
 	void *arg;
 };
 
