@@ -3,7 +3,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +12,7 @@
 #include <unistd.h>
 
 #include "lm-handover.h"
-#include "lm-signals.h"
+#include "lm-spawn.h"
 
 extern char **environ;
 
@@ -80,20 +79,13 @@ static size_t env_set(char **env, size_t n, char *entry)
 }
 
 /*
- * Start `sh -c cmd` in its own process group (a time-out ends the whole
- * hook), with no signal blocked or caught, LM_SRC_PF/VF and LM_DST_PF/VF in
- * its environment, and its standard output on our standard error (ours may
- * carry JSON). posix_spawn: no copy of this process's page tables (its
- * change queue and buffers are large), which a fork would make.
+ * The hook, with LM_SRC_PF/VF and LM_DST_PF/VF in its environment and its
+ * standard output on our standard error (ours may carry JSON).
  */
 static int spawn(const char *cmd, const struct lm_mig_side *src,
 		 const struct lm_mig_side *dst, pid_t *pid)
 {
 	char spf[PATH_MAX + 16], svf[32], dpf[PATH_MAX + 16], dvf[32];
-	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	sigset_t none, dfl;
 	size_t n = 0, i;
 	char **env;
 	int ret;
@@ -114,21 +106,7 @@ static int spawn(const char *cmd, const struct lm_mig_side *src,
 	n = env_set(env, n, dpf);
 	n = env_set(env, n, dvf);
 	env[n] = NULL;
-
-	sigemptyset(&none);
-	lm_signals_set(&dfl);
-	sigaddset(&dfl, SIGPIPE);
-	posix_spawnattr_init(&at);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-				 POSIX_SPAWN_SETSIGDEF);
-	posix_spawnattr_setpgroup(&at, 0);
-	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setsigdefault(&at, &dfl);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, STDERR_FILENO, STDOUT_FILENO);
-	ret = posix_spawn(pid, "/bin/sh", &fa, &at, argv, env);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
+	ret = lm_spawn_sh(cmd, env, -1, STDERR_FILENO, pid);
 	free(env);
 	return ret;
 }

@@ -4,7 +4,6 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -16,9 +15,7 @@
 #include "lm-ops.h"
 #include "lm-policy.h"
 #include "lm-profile.h"
-#include "lm-signals.h"
-
-extern char **environ;
+#include "lm-spawn.h"
 
 /* The largest state the helper takes: far above any device's. */
 #define LM_REMOTE_MAX_STATE	(64u << 20)
@@ -206,39 +203,6 @@ static int parse_ready(char *line, struct lm_target *t)
 	return 0;
 }
 
-/*
- * `sh -c cmd` with its standard input and output on our pipes, in its own
- * process group (a silent helper is ended whole, a wrapper's children too;
- * the terminal's ^C is the engine's to act on, not the connection's), with
- * no signal blocked and SIGPIPE back to its default. posix_spawn: a helper
- * restarted inside the stop section copies no page tables.
- */
-static int spawn_helper(const char *cmd, int in, int out, pid_t *pid)
-{
-	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	sigset_t none, dfl;
-	int ret;
-
-	sigemptyset(&none);
-	lm_signals_set(&dfl);
-	sigaddset(&dfl, SIGPIPE);
-	posix_spawnattr_init(&at);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-				 POSIX_SPAWN_SETSIGDEF);
-	posix_spawnattr_setpgroup(&at, 0);
-	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setsigdefault(&at, &dfl);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, in, STDIN_FILENO);
-	posix_spawn_file_actions_adddup2(&fa, out, STDOUT_FILENO);
-	ret = posix_spawn(pid, "/bin/sh", &fa, &at, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
-	return ret;
-}
-
 /* Whether it ended within ms milliseconds (reaped then). */
 static bool ended_within(pid_t pid, int ms)
 {
@@ -307,7 +271,8 @@ static int start(struct lm_mig_remote *r, struct lm_target *t, char *err,
 		return -errno;
 	}
 	fflush(NULL);
-	ret = spawn_helper(r->cmd, in[0], out[1], &r->pid);
+	/* Its own process group: a silent helper behind a wrapper ends whole. */
+	ret = lm_spawn_sh(r->cmd, NULL, in[0], out[1], &r->pid);
 	if (ret) {
 		snprintf(err, errlen, "cannot start the destination's helper: %s", strerror(ret));
 		r->pid = 0;
